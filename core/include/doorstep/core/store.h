@@ -1,0 +1,257 @@
+// The local store: one SQLite file holding forms, records, the outbox and the audit trail.
+//
+// Data model (see docs/design.md): records are stored field by field, value(record, path, value,
+// version, hlc, author). Repeat instances (household members) are keyed by UUID. Every write is one
+// SQLite transaction that also (a) appends to the outbox (the change log to push; repeated edits
+// of one field before a sync collapse to one entry), (b) appends to the audit trail (who changed
+// what, when, from which value to which), and (c) recomputes calculated fields. A failing write
+// leaves the file exactly as it was.
+//
+// Encryption: when built with DOORSTEP_SQLCIPHER the file is encrypted with `key`; a wrong key
+// fails with Code::kWrongKey and changes nothing. In a plain build a non-empty key is refused.
+//
+// Thread rules: a Store is used by one thread at a time (callers serialise); open one Store per
+// file per process. Open() may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "doorstep/core/form.h"
+#include "doorstep/core/hlc.h"
+#include "doorstep/core/path.h"
+#include "doorstep/core/ports.h"
+#include "doorstep/core/signature.h"
+#include "doorstep/core/status.h"
+#include "doorstep/core/uuid.h"
+#include "doorstep/value.pb.h"
+
+namespace doorstep {
+
+// Current schema version of the store file (PRAGMA user_version).
+inline constexpr int kStoreSchemaVersion = 1;
+
+struct Author {
+  std::string surveyor_id;
+  std::string device_id;
+  bool operator==(const Author&) const = default;
+};
+
+struct StoreOptions {
+  std::string path;      // file to open or create
+  std::string key;       // encryption key (SQLCipher builds); empty = plain file
+  Clock* clock = nullptr;    // required
+  Random* random = nullptr;  // required
+  Logger* logger = nullptr;  // optional; never receives personal data
+};
+
+enum class RecordState { kDraft, kFinalized };
+const char* RecordStateName(RecordState s);  // "draft" / "finalized"
+
+// Input of a signature capture.
+struct SignatureInput {
+  std::string signer_name;
+  std::string proxy_signer_name;  // empty unless someone signs for the signer
+  uint32_t canvas_width = 0;
+  uint32_t canvas_height = 0;
+  StrokeList strokes;
+};
+
+// One edit of a record, applied in order within one transaction.
+struct Edit {
+  enum class Op { kSet, kClear, kAddInstance, kRemoveInstance, kSign };
+  Op op = Op::kSet;
+  std::string path;  // field path; for kAddInstance the repeat name path ("members" or
+                     // "visits[..]/items"); the new instance id goes to `instance_id` if set
+  v1::Value value;   // kSet
+  std::string instance_id;  // kAddInstance: UUID to use (empty = generate)
+  SignatureInput signature;  // kSign
+
+  static Edit Set(std::string path, v1::Value value);
+  static Edit Clear(std::string path);
+  static Edit AddInstance(std::string repeat_path, std::string instance_id = {});
+  static Edit RemoveInstance(std::string instance_path);
+  static Edit Sign(std::string path, SignatureInput input);
+};
+
+struct ValidationError {
+  std::string path;     // "members[..]/id_number", or "members" for repeat counts
+  std::string code;     // required | constraint | type | choice | repeat_min | repeat_max |
+                        // signature_stale | signature_missing
+  std::string message;  // Chinese message from the form when it has one, else a generated one
+};
+
+struct ValidationReport {
+  std::vector<ValidationError> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+struct StoredValue {
+  std::string path;
+  v1::Value value;
+  HlcTimestamp hlc = 0;
+  int64_t version = 0;  // server version the device last saw (0 = never synced)
+};
+
+// A record as stored: every value, relevant or not.
+struct Record {
+  RecordId id;
+  std::string form_id;
+  std::string form_version;
+  RecordState state = RecordState::kDraft;
+  bool deleted = false;
+  HlcTimestamp created = 0;
+  HlcTimestamp updated = 0;
+  std::vector<StoredValue> values;  // sorted by path; metadata ("@...") excluded
+
+  const v1::Value* Get(const std::string& path) const;
+};
+
+struct RecordSummary {
+  RecordId id;
+  std::string form_id;
+  std::string form_version;
+  RecordState state = RecordState::kDraft;
+  HlcTimestamp created = 0;
+  HlcTimestamp updated = 0;
+};
+
+struct FormSummary {
+  std::string form_id;
+  std::string version;
+  v1::Label title;
+  int64_t installed_ms = 0;
+  int64_t record_count = 0;
+};
+
+enum class SignatureState { kValid, kStale, kMissing };
+const char* SignatureStateName(SignatureState s);  // "valid" / "stale" / "missing"
+
+struct SignatureStatus {
+  std::string path;
+  std::string role;
+  SignatureState state = SignatureState::kMissing;
+  std::string signer_name;
+  std::string proxy_signer_name;
+  int64_t signed_at_ms = 0;
+  bool required = false;  // the field's required expression is true and it is relevant
+};
+
+// What a draft migration could not carry over.
+struct MigrationIssue {
+  std::string path;
+  std::string reason;  // "field removed", "type changed from integer to text", "choice 'x' removed"
+};
+
+struct MigrationReport {
+  std::string from_version;
+  std::string to_version;
+  size_t carried = 0;
+  std::vector<MigrationIssue> dropped;
+};
+
+// One pending change of the outbox (what a sync will push). `value` is the field's current value
+// (nullopt: the field was cleared).
+struct OutboxEntry {
+  int64_t seq = 0;
+  RecordId record_id;
+  std::string path;
+  std::optional<v1::Value> value;
+  int64_t base_version = 0;
+  HlcTimestamp hlc = 0;
+  Author author;
+};
+
+struct AuditEntry {
+  int64_t seq = 0;
+  RecordId record_id;
+  std::string path;
+  std::optional<v1::Value> old_value;
+  std::optional<v1::Value> new_value;
+  HlcTimestamp hlc = 0;
+  Author author;
+};
+
+class Store {
+ public:
+  // Opens or creates the store at options.path: WAL, foreign keys, migrations to
+  // kStoreSchemaVersion in one transaction. Fails with kSchemaTooNew for a file of a newer schema,
+  // kWrongKey for a wrong key or an encrypted file opened without one, kIo for I/O errors.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Identity written into every change. Persisted; until set, writes fail with kFailedPrecondition.
+  Status SetAuthor(const Author& author);
+  const Author& author() const;
+
+  // --- forms ---
+  // Compiles and installs a form version. Installing an identical definition again is a no-op;
+  // a different definition under an installed (form_id, version) fails with kAlreadyExists.
+  Status InstallForm(const v1::FormDef& def);
+  Result<std::vector<FormSummary>> ListForms();
+  Result<std::shared_ptr<const CompiledForm>> GetForm(const std::string& form_id,
+                                                      const std::string& version);
+  // The most recently installed version of a form.
+  Result<std::string> LatestVersion(const std::string& form_id);
+
+  // --- records ---
+  // Creates a draft bound to (form_id, version) (empty version = latest) and applies `edits` in
+  // the same transaction; with finalize = true the record is also validated and finalized there
+  // (on validation errors nothing is written and the report is returned as kValidation).
+  Result<RecordId> CreateRecord(const std::string& form_id, const std::string& version = {},
+                                const std::vector<Edit>& edits = {}, bool finalize = false);
+  // Applies edits to a draft in one transaction (all or nothing). Type and choice checks happen
+  // here (kInvalidArgument naming the path); constraints and required wait for Validate/Finalize.
+  // Returns the ids of instances added, in order.
+  Result<std::vector<std::string>> Apply(const RecordId& id, const std::vector<Edit>& edits);
+  Status SetValue(const RecordId& id, const std::string& path, const v1::Value& value);
+  Status ClearValue(const RecordId& id, const std::string& path);
+  Result<std::string> AddInstance(const RecordId& id, const std::string& repeat_path);
+  Status RemoveInstance(const RecordId& id, const std::string& instance_path);
+  Status Sign(const RecordId& id, const std::string& path, const SignatureInput& input);
+
+  Result<Record> GetRecord(const RecordId& id);
+  // The record as it would be submitted: non-relevant values left out.
+  Result<Record> GetRelevantRecord(const RecordId& id);
+  Result<std::vector<RecordSummary>> ListRecords(const std::string& form_id = {});
+  // Instance ids of a repeat in display order.
+  Result<std::vector<std::string>> Instances(const RecordId& id, const std::string& repeat_path);
+
+  // Every error at once; never changes the store.
+  Result<ValidationReport> Validate(const RecordId& id);
+  // Validates; when valid, removes non-relevant values and marks the record finalized (one
+  // transaction) and returns an empty report. When invalid, changes nothing and returns the report.
+  Result<ValidationReport> Finalize(const RecordId& id);
+  // Finalized -> draft, for a correction.
+  Status Reopen(const RecordId& id);
+  // Marks the record deleted (a tombstone that syncs).
+  Status DeleteRecord(const RecordId& id);
+
+  Result<std::vector<SignatureStatus>> Signatures(const RecordId& id);
+
+  // Moves a draft to another installed version of its form. Values whose field is gone, whose
+  // type changed, or whose choice disappeared are dropped and reported. dry_run reports only.
+  Result<MigrationReport> MigrateRecord(const RecordId& id, const std::string& to_version,
+                                        bool dry_run = false);
+
+  // --- change log ---
+  Result<std::vector<OutboxEntry>> PendingChanges(size_t limit = 0);  // 0 = all, oldest first
+  Result<int64_t> OutboxSize();
+  Result<std::vector<AuditEntry>> AuditTrail(const RecordId& id);
+
+  // "ok" or SQLite's list of problems.
+  Result<std::string> IntegrityCheck();
+
+  class Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace doorstep
