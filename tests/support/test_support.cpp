@@ -3,7 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <fstream>
+#include <sstream>
 #include <unistd.h>
+
+#include "doorstep/core/expression.h"
+#include "doorstep/core/form.h"
 
 namespace doorstep::testing {
 
@@ -57,6 +62,77 @@ std::unique_ptr<Store> StoreFixture::Open() {
 
 std::string SourcePath(const std::string& relative) {
   return std::string(DOORSTEP_SOURCE_DIR) + "/" + relative;
+}
+
+v1::FormDef FormJson(const std::string& json) {
+  auto def = LoadFormJson(json);
+  INFO(def.status().ToString());
+  REQUIRE(def.ok());
+  return std::move(def).value();
+}
+
+v1::FormDef HouseholdForm(const std::string& version) {
+  std::string file = version == "2025.1" ? "forms/household_v2.json" : "forms/household_v1.json";
+  auto def = LoadFormFile(SourcePath(file));
+  INFO(def.status().ToString());
+  REQUIRE(def.ok());
+  return std::move(def).value();
+}
+
+v1::Value Text(const std::string& s) {
+  v1::Value v;
+  v.set_text(s);
+  return v;
+}
+v1::Value Int(int64_t i) {
+  v1::Value v;
+  v.set_integer(i);
+  return v;
+}
+v1::Value Dec(double d) {
+  v1::Value v;
+  v.set_decimal(d);
+  return v;
+}
+v1::Value Day(int year, int month, int day) {
+  v1::Value v;
+  v.set_date(expr::DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)));
+  return v;
+}
+v1::Value One(const std::string& s) {
+  v1::Value v;
+  v.set_select_one(s);
+  return v;
+}
+v1::Value Multi(std::initializer_list<const char*> values) {
+  v1::Value v;
+  auto* m = v.mutable_select_multiple();
+  for (const char* x : values) m->add_values(x);
+  return v;
+}
+v1::Value Geo(double lat, double lon) {
+  v1::Value v;
+  v.mutable_geopoint()->set_latitude(lat);
+  v.mutable_geopoint()->set_longitude(lon);
+  return v;
+}
+
+SignatureInput TestSignature(const std::string& signer, const std::string& proxy) {
+  SignatureInput in;
+  in.signer_name = signer;
+  in.proxy_signer_name = proxy;
+  in.canvas_width = 600;
+  in.canvas_height = 300;
+  in.strokes = {{{10, 10, 0, std::nullopt}, {20, 15, 16, std::nullopt}, {30, 12, 33, std::nullopt}},
+                {{40, 40, 200, std::nullopt}, {45, 60, 216, std::nullopt}}};
+  return in;
+}
+
+std::string ReadFileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 }  // namespace doorstep::testing

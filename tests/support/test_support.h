@@ -69,4 +69,24 @@ bool EncryptionEnabled();
 // Path of a file under the source tree (forms/, tests/data/...).
 std::string SourcePath(const std::string& relative);
 
+// A FormDef from JSON text (protobuf JSON mapping); REQUIREs that it parses.
+v1::FormDef FormJson(const std::string& json);
+// The demo household form shipped in forms/ (version "2024.1" or "2025.1").
+v1::FormDef HouseholdForm(const std::string& version = "2024.1");
+
+// Value builders.
+v1::Value Text(const std::string& s);
+v1::Value Int(int64_t i);
+v1::Value Dec(double d);
+v1::Value Day(int year, int month, int day);
+v1::Value One(const std::string& s);
+v1::Value Multi(std::initializer_list<const char*> values);
+v1::Value Geo(double lat, double lon);
+
+// A short signature for tests.
+SignatureInput TestSignature(const std::string& signer, const std::string& proxy = {});
+
+// The whole file's bytes (empty when missing).
+std::string ReadFileBytes(const std::string& path);
+
 }  // namespace doorstep::testing

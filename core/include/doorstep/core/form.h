@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doorstep/core/expression.h"
@@ -59,5 +60,11 @@ class CompiledForm {
   std::vector<const FieldInfo*> order_;
   std::vector<const FieldInfo*> calc_order_;
 };
+
+// Parses a FormDef written as JSON with protobuf's JSON mapping (camelCase or snake_case keys,
+// enum names as strings). Errors name the JSON problem (kParse).
+Result<v1::FormDef> LoadFormJson(std::string_view json);
+// Reads and parses a JSON form file (kIo when unreadable, kParse with the file name otherwise).
+Result<v1::FormDef> LoadFormFile(const std::string& path);
 
 }  // namespace doorstep

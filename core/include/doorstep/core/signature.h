@@ -19,6 +19,21 @@
 //     geopoint: 4 decimals (lat, lon, alt, accuracy) attachment: 32-byte sha256, media type as text
 //     instance (a repeat member exists): no payload  flag: one byte 0/1
 //   Signature values are never covered. An empty field is simply absent.
+//   Details, frozen with the version:
+//   - varint is unsigned LEB128 (the protobuf varint); lengths count bytes (UTF-8), not characters.
+//   - Kind bytes: text 1, integer 2, decimal 3, date 4, select_one 5, select_multiple 6,
+//     geopoint 7, attachment 9, instance 10, flag 11 (8 is never used: signatures are not
+//     covered). They are our own numbers; they match today's proto tags but never follow them.
+//   - select_multiple values are encoded in the given order, not re-sorted: the store keeps them
+//     sorted and unique, so the given order is the canonical one.
+//   - attachment: only sha256 and media_type are covered (not size or file name); a malformed
+//     sha256 that is not 32 bytes long is zero-padded or truncated to 32 so the encoding stays
+//     parseable. instance: only the existence of the member is covered, not its display ordinal.
+//   - AppendCanonical encodes whatever value it is given (an empty text is an empty text);
+//     leaving empty fields out is the caller's job. A value with no kind set, a signature value
+//     and a null pointer contribute nothing at all (not even the path).
+//   - ContentDigest orders entries that share a path (a caller bug) by their encoding, so the
+//     digest never depends on the input order.
 //
 // Thread rules: pure functions, callable from any thread.
 #pragma once
@@ -45,14 +60,17 @@ struct StrokePoint {
 using StrokeList = std::vector<std::vector<StrokePoint>>;
 
 // Delta-encodes one stroke. Points of one stroke either all have pressure or none do (points
-// without pressure in a stroke that has some get 0).
+// without pressure in a stroke that has some get 0). Exact for every real pen input; should a
+// step not fit an int32 delta (a jump of 2^31 pixels or more, or a first time of 2^31 ms or
+// more), that delta saturates and the following deltas catch up, so the result always decodes.
 v1::Stroke EncodeStroke(const std::vector<StrokePoint>& points);
 
-// Decodes a delta-encoded stroke. Fails (Code::kCorruption, where = "dx"/"dy"/"pressure") when the
-// arrays have different lengths, or a coordinate or time leaves the 32-bit range.
+// Decodes a delta-encoded stroke. Fails (Code::kCorruption, where = the array at fault: "dy", "dt"
+// or "pressure" when it is not as long as dx; "dx", "dy" or "dt" when a coordinate leaves the
+// int32 range or a time the uint32 range; "pressure" when a pressure does not fit 16 bits).
 Result<std::vector<StrokePoint>> DecodeStroke(const v1::Stroke& stroke);
 
-// Decodes every stroke of a signature.
+// Decodes every stroke of a signature; errors are prefixed with the stroke ("strokes[2]: dt").
 Result<StrokeList> DecodeStrokes(const v1::Signature& signature);
 
 // Total number of points of a signature.
@@ -72,6 +90,11 @@ struct SvgOptions {
 
 // Renders a signature as a standalone SVG document (viewBox = canvas size; strokes as smoothed
 // paths; caption text XML-escaped). Pure, no I/O.
+// Without a canvas size (0), the canvas is the bounding box of the points plus a margin, points
+// shifted so the viewBox still starts at "0 0". A caption adds a band under the canvas (the
+// viewBox height grows by it). A single-point stroke is a dot; with pressure, a stroke's width
+// follows its average pressure (0.5x at 0 to 1.5x at 1000). Strokes that do not decode are left
+// out; text that is not valid UTF-8 or not XML-safe is replaced with U+FFFD.
 std::string RenderSvg(const v1::Signature& signature, const SvgOptions& options = {});
 
 }  // namespace doorstep

@@ -40,12 +40,20 @@ struct Author {
   bool operator==(const Author&) const = default;
 };
 
+// How hard a commit works to survive power loss (PRAGMA synchronous in WAL mode).
+enum class Durability {
+  kFull,    // default: every commit is fsynced; a committed survey survives a power cut
+  kNormal,  // commits survive an app crash; the last ones may be lost on power loss
+  kOff,     // benchmarks and tests of CPU cost only
+};
+
 struct StoreOptions {
   std::string path;      // file to open or create
   std::string key;       // encryption key (SQLCipher builds); empty = plain file
   Clock* clock = nullptr;    // required
   Random* random = nullptr;  // required
   Logger* logger = nullptr;  // optional; never receives personal data
+  Durability durability = Durability::kFull;
 };
 
 enum class RecordState { kDraft, kFinalized };

@@ -1,0 +1,69 @@
+// RecordModel: a record's values arranged as a tree of repeat instances, evaluated against its
+// form. It computes, in this order and until stable (at most kMaxPasses):
+//   relevance of every field in every instance (skip logic; a non-relevant group or repeat hides
+//   everything in it; a non-relevant value reads as empty in expressions, as in XLSForm),
+//   calculated values (in dependency order, per instance),
+// and then answers: validation errors, the relevant values, and signature content digests.
+//
+// The model borrows the values it is built from; they must outlive it. Private to the core.
+// Thread rules: one thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "doorstep/core/form.h"
+#include "doorstep/core/signature.h"
+#include "doorstep/core/store.h"
+#include "doorstep/value.pb.h"
+
+namespace doorstep::record {
+
+// path -> value, every value of one record (metadata paths "@..." are ignored by the model).
+using ValueMap = std::map<std::string, v1::Value>;
+
+class RecordModel {
+ public:
+  static constexpr int kMaxPasses = 4;
+
+  // `values` must outlive the model. `today` = days since epoch for today().
+  RecordModel(const CompiledForm& form, const ValueMap& values, int32_t today);
+  ~RecordModel();
+
+  // Computes relevance and calculations. Returns evaluation errors only for broken invariants.
+  void Evaluate();
+
+  // Calculated values after Evaluate(): path -> value, or nullopt when the calculation is empty.
+  const std::map<std::string, std::optional<v1::Value>>& calculated() const { return calc_; }
+
+  // True when the stored value at `path` is relevant (after Evaluate()).
+  bool IsRelevant(const std::string& path) const;
+
+  // Every validation error (after Evaluate()).
+  std::vector<ValidationError> Validate() const;
+
+  // Digest of the relevant values covered by the signature field `sig` (after Evaluate()).
+  Digest CoveredDigest(const FieldInfo& sig) const;
+
+  struct SignatureSlot {
+    std::string path;
+    const FieldInfo* field = nullptr;
+    const v1::Value* value = nullptr;  // nullptr when unsigned
+    bool relevant = true;
+    bool required = false;
+  };
+  std::vector<SignatureSlot> Signatures() const;
+
+  struct Node;
+
+ private:
+  const CompiledForm& form_;
+  const ValueMap& values_;
+  int32_t today_;
+  std::unique_ptr<Node> root_;
+  std::map<std::string, std::optional<v1::Value>> calc_;
+};
+
+}  // namespace doorstep::record

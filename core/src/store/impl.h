@@ -1,0 +1,70 @@
+// Store::Impl: state shared by the store's implementation files. Private to the core.
+//
+//   schema.cpp   migrations by PRAGMA user_version
+//   store.cpp    open, identity, forms
+//   write.cpp    the write path: edits, calculations, outbox, audit (one transaction per call)
+//   read.cpp     records, validation, signatures, outbox and audit queries
+//   migrate.cpp  moving a draft to another form version
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "doorstep/core/store.h"
+#include "record/model.h"
+#include "store/sqlite.h"
+
+namespace doorstep {
+
+// Applies schema migrations up to kStoreSchemaVersion (one transaction). kSchemaTooNew when the
+// file is newer.
+Status MigrateSchema(store::Db& db);
+
+// One record loaded for reading or writing.
+struct LoadedRecord {
+  RecordId id;
+  std::shared_ptr<const CompiledForm> form;
+  RecordState state = RecordState::kDraft;
+  bool deleted = false;
+  HlcTimestamp created = 0;
+  HlcTimestamp updated = 0;
+  record::ValueMap values;               // every stored value, metadata included
+  std::map<std::string, int64_t> versions;  // path -> server version
+  std::map<std::string, HlcTimestamp> hlcs;
+  int64_t next_audit_seq = 1;
+};
+
+class Store::Impl {
+ public:
+  StoreOptions options;
+  std::unique_ptr<store::Db> db;
+  std::unique_ptr<Hlc> hlc;
+  Author author;
+  int64_t author_id = 0;  // 0 = not set
+  int64_t next_outbox_seq = 1;
+  std::map<std::string, std::shared_ptr<const CompiledForm>> forms;  // "id@version"
+
+  int32_t TodayDays() const;
+
+  Result<std::shared_ptr<const CompiledForm>> Form(const std::string& form_id,
+                                                   const std::string& version);
+  Result<LoadedRecord> Load(const RecordId& id);
+
+  // The write path (write.cpp). Runs `edits` (and optionally finalize) on `rec` inside the
+  // caller's transaction and writes every resulting change.
+  // `metadata` values ("@form", "@state", ...) are set first. On validation failure during
+  // finalize, returns kValidation and fills `report`; the caller rolls back.
+  Result<std::vector<std::string>> ApplyEdits(
+      LoadedRecord& rec, const std::vector<Edit>& edits, bool finalize, ValidationReport* report,
+      const std::vector<std::pair<std::string, v1::Value>>& metadata = {});
+  // Writes one value change (set when `value` is non-null, clear otherwise) with outbox and audit.
+  // Derived (calculated) values are stored but neither pushed nor audited: every side recomputes.
+  Status WriteValue(LoadedRecord& rec, const std::string& path, const v1::Value* old_value,
+                    const v1::Value* value, HlcTimestamp hlc, bool derived);
+  Status PersistHlc();
+  Status RequireAuthor() const;
+};
+
+}  // namespace doorstep

@@ -1,0 +1,279 @@
+// Reading: records, validation, signature states, the outbox and the audit trail.
+#include "store/impl.h"
+
+namespace doorstep {
+namespace {
+
+Status Decode(std::string_view blob, v1::Value* out, const std::string& where) {
+  if (!out->ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+    return Status(Code::kCorruption, "stored value does not decode", where);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<LoadedRecord> Store::Impl::Load(const RecordId& id) {
+  LoadedRecord rec;
+  rec.id = id;
+  std::string form_id, version;
+  {
+    DS_ASSIGN_OR_RETURN(auto st, db->Prepare(
+        "SELECT form_id, form_version, state, deleted, created_hlc, updated_hlc FROM record "
+        "WHERE id = ?"));
+    st.BindBlob(1, id.AsBytes());
+    DS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status(Code::kNotFound, "no such record", id.ToString());
+    form_id = st.Text(0);
+    version = st.Text(1);
+    rec.state = st.Int(2) == 1 ? RecordState::kFinalized : RecordState::kDraft;
+    rec.deleted = st.Int(3) != 0;
+    rec.created = static_cast<HlcTimestamp>(st.Int(4));
+    rec.updated = static_cast<HlcTimestamp>(st.Int(5));
+  }
+  DS_ASSIGN_OR_RETURN(rec.form, Form(form_id, version));
+  {
+    DS_ASSIGN_OR_RETURN(auto st, db->Prepare(
+        "SELECT path, value, version, hlc FROM value WHERE record_id = ?"));
+    st.BindBlob(1, id.AsBytes());
+    for (;;) {
+      DS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      std::string path(st.Text(0));
+      v1::Value v;
+      DS_RETURN_IF_ERROR(Decode(st.Blob(1), &v, id.ToString() + "/" + path));
+      if (int64_t ver = st.Int(2); ver != 0) rec.versions[path] = ver;
+      rec.hlcs[path] = static_cast<HlcTimestamp>(st.Int(3));
+      rec.values.emplace(std::move(path), std::move(v));
+    }
+  }
+  {
+    DS_ASSIGN_OR_RETURN(auto st, db->Prepare(
+        "SELECT coalesce(max(seq), 0) + 1 FROM audit WHERE record_id = ?"));
+    st.BindBlob(1, id.AsBytes());
+    DS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) rec.next_audit_seq = st.Int(0);
+  }
+  return rec;
+}
+
+namespace {
+
+Record ToRecord(const LoadedRecord& rec, const record::RecordModel* relevant_only) {
+  Record r;
+  r.id = rec.id;
+  r.form_id = rec.form->form_id();
+  r.form_version = rec.form->version();
+  r.state = rec.state;
+  r.deleted = rec.deleted;
+  r.created = rec.created;
+  r.updated = rec.updated;
+  for (const auto& [path, value] : rec.values) {
+    if (path[0] == '@') continue;
+    if (relevant_only && !relevant_only->IsRelevant(path)) continue;
+    StoredValue sv;
+    sv.path = path;
+    sv.value = value;
+    auto h = rec.hlcs.find(path);
+    if (h != rec.hlcs.end()) sv.hlc = h->second;
+    auto v = rec.versions.find(path);
+    if (v != rec.versions.end()) sv.version = v->second;
+    r.values.push_back(std::move(sv));
+  }
+  return r;
+}
+
+}  // namespace
+
+Result<Record> Store::GetRecord(const RecordId& id) {
+  DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(id));
+  return ToRecord(rec, nullptr);
+}
+
+Result<Record> Store::GetRelevantRecord(const RecordId& id) {
+  DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(id));
+  record::RecordModel model(*rec.form, rec.values, impl_->TodayDays());
+  model.Evaluate();
+  return ToRecord(rec, &model);
+}
+
+Result<std::vector<RecordSummary>> Store::ListRecords(const std::string& form_id) {
+  DS_ASSIGN_OR_RETURN(auto st, impl_->db->Prepare(
+      "SELECT id, form_id, form_version, state, created_hlc, updated_hlc FROM record "
+      "WHERE deleted = 0 AND (?1 = '' OR form_id = ?1) ORDER BY created_hlc"));
+  st.Bind(1, form_id);
+  std::vector<RecordSummary> out;
+  for (;;) {
+    DS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    std::string_view id = st.Blob(0);
+    if (id.size() != 16) return Status(Code::kCorruption, "record id is not 16 bytes");
+    RecordSummary s;
+    s.id = Uuid::FromBytes(id.data());
+    s.form_id = st.Text(1);
+    s.form_version = st.Text(2);
+    s.state = st.Int(3) == 1 ? RecordState::kFinalized : RecordState::kDraft;
+    s.created = static_cast<HlcTimestamp>(st.Int(4));
+    s.updated = static_cast<HlcTimestamp>(st.Int(5));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> Store::Instances(const RecordId& id,
+                                                  const std::string& repeat_path) {
+  DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(id));
+  std::string prefix = repeat_path + "[";
+  std::vector<std::pair<int64_t, std::string>> found;
+  for (auto it = rec.values.lower_bound(prefix);
+       it != rec.values.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    if (it->second.kind_case() != v1::Value::kInstance) continue;
+    // Only direct instances: "members[<36>]" with nothing after.
+    if (it->first.size() != prefix.size() + 37 || it->first.back() != ']') continue;
+    found.emplace_back(it->second.instance().ordinal(), it->first.substr(prefix.size(), 36));
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> out;
+  for (auto& f : found) out.push_back(std::move(f.second));
+  return out;
+}
+
+Result<ValidationReport> Store::Validate(const RecordId& id) {
+  DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(id));
+  record::RecordModel model(*rec.form, rec.values, impl_->TodayDays());
+  model.Evaluate();
+  ValidationReport report;
+  report.errors = model.Validate();
+  return report;
+}
+
+Result<std::vector<SignatureStatus>> Store::Signatures(const RecordId& id) {
+  DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(id));
+  record::RecordModel model(*rec.form, rec.values, impl_->TodayDays());
+  model.Evaluate();
+  std::vector<SignatureStatus> out;
+  for (const auto& slot : model.Signatures()) {
+    SignatureStatus s;
+    s.path = slot.path;
+    s.role = slot.field->def->signature().role();
+    s.required = slot.required;
+    if (slot.value == nullptr || !slot.relevant) {
+      s.state = SignatureState::kMissing;
+    } else {
+      const auto& sig = slot.value->signature();
+      s.signer_name = sig.signer_name();
+      s.proxy_signer_name = sig.proxy_signer_name();
+      s.signed_at_ms = sig.signed_at_ms();
+      Digest d = model.CoveredDigest(*slot.field);
+      bool same = sig.content_sha256().size() == d.size() &&
+                  std::equal(d.begin(), d.end(), sig.content_sha256().begin(),
+                             [](uint8_t a, char b) { return a == static_cast<uint8_t>(b); });
+      s.state = same ? SignatureState::kValid : SignatureState::kStale;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+namespace {
+
+Result<Author> AuthorById(store::Db& db, int64_t id, std::map<int64_t, Author>* cache) {
+  auto it = cache->find(id);
+  if (it != cache->end()) return it->second;
+  DS_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT surveyor, device FROM author WHERE id = ?"));
+  st.Bind(1, id);
+  DS_ASSIGN_OR_RETURN(bool row, st.Step());
+  Author a;
+  if (row) a = {std::string(st.Text(0)), std::string(st.Text(1))};
+  (*cache)[id] = a;
+  return a;
+}
+
+}  // namespace
+
+Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) {
+  auto& db = *impl_->db;
+  DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT o.seq, o.record_id, o.path, o.base_version, o.hlc, o.author, v.value "
+      "FROM outbox o LEFT JOIN value v ON v.record_id = o.record_id AND v.path = o.path "
+      "ORDER BY o.seq LIMIT ?"));
+  st.Bind(1, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
+  std::vector<OutboxEntry> out;
+  std::vector<int64_t> author_ids;
+  for (;;) {
+    DS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    OutboxEntry e;
+    e.seq = st.Int(0);
+    std::string_view rid = st.Blob(1);
+    if (rid.size() != 16) return Status(Code::kCorruption, "outbox record id is not 16 bytes");
+    e.record_id = Uuid::FromBytes(rid.data());
+    e.path = st.Text(2);
+    e.base_version = st.Int(3);
+    e.hlc = static_cast<HlcTimestamp>(st.Int(4));
+    author_ids.push_back(st.Int(5));
+    if (!st.IsNull(6)) {
+      v1::Value v;
+      DS_RETURN_IF_ERROR(Decode(st.Blob(6), &v, e.path));
+      e.value = std::move(v);
+    }
+    out.push_back(std::move(e));
+  }
+  std::map<int64_t, Author> cache;
+  for (size_t i = 0; i < out.size(); ++i) {
+    DS_ASSIGN_OR_RETURN(out[i].author, AuthorById(db, author_ids[i], &cache));
+  }
+  return out;
+}
+
+Result<int64_t> Store::OutboxSize() {
+  DS_ASSIGN_OR_RETURN(auto st, impl_->db->Prepare("SELECT count(*) FROM outbox"));
+  DS_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : int64_t{0};
+}
+
+Result<std::vector<AuditEntry>> Store::AuditTrail(const RecordId& id) {
+  auto& db = *impl_->db;
+  DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(id));
+  DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT seq, path, old_value, hlc, author FROM audit WHERE record_id = ? ORDER BY seq"));
+  st.BindBlob(1, id.AsBytes());
+  std::vector<AuditEntry> out;
+  std::vector<int64_t> author_ids;
+  for (;;) {
+    DS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    AuditEntry e;
+    e.seq = st.Int(0);
+    e.record_id = id;
+    e.path = st.Text(1);
+    if (!st.IsNull(2)) {
+      v1::Value v;
+      DS_RETURN_IF_ERROR(Decode(st.Blob(2), &v, e.path));
+      e.old_value = std::move(v);
+    }
+    e.hlc = static_cast<HlcTimestamp>(st.Int(3));
+    author_ids.push_back(st.Int(4));
+    out.push_back(std::move(e));
+  }
+  // The new value of an entry is the old value of the next entry for the same path, or the
+  // current value for the last one.
+  std::map<std::string, size_t> last_for_path;
+  for (size_t i = out.size(); i-- > 0;) {
+    auto it = last_for_path.find(out[i].path);
+    if (it == last_for_path.end()) {
+      auto cur = rec.values.find(out[i].path);
+      if (cur != rec.values.end()) out[i].new_value = cur->second;
+    } else {
+      out[i].new_value = out[it->second].old_value;
+    }
+    last_for_path[out[i].path] = i;
+  }
+  std::map<int64_t, Author> cache;
+  for (size_t i = 0; i < out.size(); ++i) {
+    DS_ASSIGN_OR_RETURN(out[i].author, AuthorById(db, author_ids[i], &cache));
+  }
+  return out;
+}
+
+}  // namespace doorstep

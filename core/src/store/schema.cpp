@@ -1,0 +1,118 @@
+// Schema migrations. Each entry upgrades from version i to i+1; all pending ones run in one
+// transaction together with the user_version update, so a crash mid-migration leaves the old
+// schema intact. SQL must run on SQLite >= 3.15 (SQLCipher 3.4).
+#include <iterator>
+
+#include "store/impl.h"
+
+namespace doorstep {
+namespace {
+
+const char* const kMigrations[] = {
+    // 0 -> 1: the initial schema.
+    R"sql(
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY,
+  value BLOB
+) WITHOUT ROWID;
+
+CREATE TABLE author(
+  id INTEGER PRIMARY KEY,
+  surveyor TEXT NOT NULL,
+  device TEXT NOT NULL,
+  UNIQUE(surveyor, device)
+);
+
+CREATE TABLE form(
+  form_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  def BLOB NOT NULL,
+  installed_ms INTEGER NOT NULL,
+  install_seq INTEGER NOT NULL,
+  PRIMARY KEY(form_id, version)
+) WITHOUT ROWID;
+
+CREATE TABLE record(
+  id BLOB PRIMARY KEY,
+  form_id TEXT NOT NULL,
+  form_version TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  created_hlc INTEGER NOT NULL,
+  updated_hlc INTEGER NOT NULL,
+  FOREIGN KEY(form_id, form_version) REFERENCES form(form_id, version)
+) WITHOUT ROWID;
+CREATE INDEX record_by_form ON record(form_id, form_version);
+
+-- One row per stored field value; metadata paths start with '@'.
+CREATE TABLE value(
+  record_id BLOB NOT NULL REFERENCES record(id),
+  path TEXT NOT NULL,
+  value BLOB NOT NULL,
+  version INTEGER NOT NULL DEFAULT 0,
+  hlc INTEGER NOT NULL,
+  author INTEGER NOT NULL REFERENCES author(id),
+  PRIMARY KEY(record_id, path)
+) WITHOUT ROWID;
+
+-- Pending changes to push. The value is read from `value` at push time, so repeated edits of a
+-- field collapse to one entry by construction; base_version is the server version seen before
+-- the first unsynced edit.
+CREATE TABLE outbox(
+  record_id BLOB NOT NULL,
+  path TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  base_version INTEGER NOT NULL,
+  hlc INTEGER NOT NULL,
+  author INTEGER NOT NULL REFERENCES author(id),
+  PRIMARY KEY(record_id, path)
+) WITHOUT ROWID;
+
+-- Who changed what, when, from which value: old_value here, the new value is the next entry's
+-- old_value for the same path or the current value.
+CREATE TABLE audit(
+  record_id BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  old_value BLOB,
+  hlc INTEGER NOT NULL,
+  author INTEGER NOT NULL REFERENCES author(id),
+  PRIMARY KEY(record_id, seq)
+) WITHOUT ROWID;
+)sql",
+};
+
+constexpr int kLatest = static_cast<int>(std::size(kMigrations));
+static_assert(kLatest == kStoreSchemaVersion, "add a migration when bumping the schema");
+
+Result<int> UserVersion(store::Db& db) {
+  DS_ASSIGN_OR_RETURN(auto stmt, db.Prepare("PRAGMA user_version"));
+  DS_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Status(Code::kInternal, "PRAGMA user_version returned nothing");
+  return static_cast<int>(stmt.Int(0));
+}
+
+}  // namespace
+
+Status MigrateSchema(store::Db& db) {
+  DS_ASSIGN_OR_RETURN(int current, UserVersion(db));
+  if (current > kLatest) {
+    return Status(Code::kSchemaTooNew,
+                  "this store was written by a newer Doorstep (schema " + std::to_string(current) +
+                      ", this build knows " + std::to_string(kLatest) +
+                      "); update the app instead of opening it with an old one");
+  }
+  if (current == kLatest) return Status::Ok();
+  DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(db));
+  // Re-read inside the transaction: another process may have migrated meanwhile.
+  DS_ASSIGN_OR_RETURN(current, UserVersion(db));
+  for (int v = current; v < kLatest; ++v) {
+    Status s = db.Exec(kMigrations[v]);
+    if (!s.ok()) return s.WithContext("migration " + std::to_string(v) + "->" + std::to_string(v + 1));
+  }
+  std::string set = "PRAGMA user_version = " + std::to_string(kLatest);
+  DS_RETURN_IF_ERROR(db.Exec(set.c_str()));
+  return txn->Commit();
+}
+
+}  // namespace doorstep

@@ -1,0 +1,126 @@
+// The `doorstep` command line: shared plumbing for the command files.
+//
+// Each command file registers its subcommands with a Cli (RegisterXxxCommands). A command is a
+// CLI11 subcommand plus a function run after parsing succeeded; commands report failure by
+// throwing CliError, which main() turns into "doorstep: error: <message>" and an exit code:
+//   0 success, 1 failure (bad value, unknown record, invalid record, I/O), 2 usage error.
+// Error messages name fields, paths and ids, never field values (they may be personal data).
+//
+// Thread rules: single-threaded, like the process.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "doorstep/core/status.h"
+#include "doorstep/core/store.h"
+#include "doorstep/posix/ports.h"
+
+namespace doorstep::cli {
+
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+class CliError : public std::runtime_error {
+ public:
+  CliError(int exit_code, const std::string& message)
+      : std::runtime_error(message), exit_code_(exit_code) {}
+  int exit_code() const { return exit_code_; }
+
+ private:
+  int exit_code_;
+};
+
+[[noreturn]] void Fail(const std::string& message);       // exit code 1
+[[noreturn]] void UsageFail(const std::string& message);  // exit code 2
+// "<where>: <message>"; exit code 1.
+[[noreturn]] void Fail(const Status& status);
+
+inline void Check(const Status& status) {
+  if (!status.ok()) Fail(status);
+}
+template <typename T>
+T Unwrap(Result<T> result) {
+  if (!result.ok()) Fail(result.status());
+  return std::move(result).value();
+}
+
+struct GlobalOptions {
+  std::string db;        // --db, env DOORSTEP_DB, default ./doorstep.db
+  std::string key_file;  // --key-file; else env DOORSTEP_KEY
+  std::string lang = "zh";  // labels: zh or en (falls back to the other when empty)
+};
+
+// The store of one invocation, opened on first use with the POSIX ports.
+class Session {
+ public:
+  explicit Session(const GlobalOptions& options) : options_(options) {}
+
+  const GlobalOptions& options() const { return options_; }
+  // Opens an existing store; fails when the file does not exist (run `doorstep init`).
+  Store& store();
+  // Opens the store, creating the file when needed (`doorstep init`).
+  Store& CreateOrOpen();
+  // Fails unless the store has an author (writes need one).
+  void RequireAuthor();
+  Clock& clock() { return clock_; }
+  int utc_offset_minutes() { return clock_.UtcOffsetMinutes(); }
+
+  // A record id: the full UUID, or an unambiguous prefix of at least 4 characters.
+  RecordId ResolveRecord(const std::string& text);
+  // The record and its compiled form.
+  struct Loaded {
+    Record record;
+    std::shared_ptr<const CompiledForm> form;
+  };
+  Loaded Load(const RecordId& id, bool relevant_only = false);
+  // Fails with a hint to reopen when the record is finalized.
+  static void RequireDraft(const Record& record);
+
+ private:
+  std::string ReadKey() const;
+  Store& Open(bool create);
+
+  GlobalOptions options_;
+  posix::SystemClock clock_;
+  posix::SystemRandom random_;
+  posix::StderrLogger logger_;
+  std::unique_ptr<Store> store_;
+};
+
+// Registry of commands: the subcommand and what to run when it was given.
+class Cli {
+ public:
+  Cli();
+  CLI::App& app() { return app_; }
+  Session& session() { return *session_; }
+  // A command group ("form", "record", "signature"), created on first use.
+  CLI::App* Group(const std::string& name, const std::string& description);
+  // Registers a leaf subcommand.
+  void Add(CLI::App* sub, std::function<void()> run);
+  // Parses and runs; returns the process exit code.
+  int Run(int argc, char** argv);
+
+ private:
+  CLI::App app_;
+  GlobalOptions options_;
+  std::unique_ptr<Session> session_;
+  std::vector<std::pair<std::string, CLI::App*>> groups_;
+  std::vector<std::pair<CLI::App*, std::function<void()>>> commands_;
+};
+
+// Command files.
+void RegisterStoreCommands(Cli& cli);   // init, form install, form list, outbox
+void RegisterRecordCommands(Cli& cli);  // record new/set/clear/add-instance/remove-instance/...
+void RegisterLifecycleCommands(Cli& cli);  // record validate/finalize/reopen/migrate/delete/history
+void RegisterShowCommands(Cli& cli);    // record show, record list
+void RegisterSignCommands(Cli& cli);    // sign, signature svg, signature list
+void RegisterExportCommands(Cli& cli);  // export
+
+}  // namespace doorstep::cli
