@@ -157,7 +157,11 @@ int main(int argc, char** argv) {
 
   Figures full = Run(households, Durability::kFull, base / "full");
   Figures off = Run(households, Durability::kOff, base / "off");
-  fs::remove_all(base);
+  if (std::getenv("BENCH_KEEP")) {
+    std::fprintf(stderr, "kept %s\n", base.c_str());
+  } else {
+    fs::remove_all(base);
+  }
 
   std::printf("households: %d\n", households);
   std::printf("household_save_median_us: %.0f\n", full.median_us);

@@ -35,7 +35,8 @@ bool IsContainer(v1::FieldType t) { return t == v1::GROUP || t == v1::REPEAT; }
 
 class Compiler {
  public:
-  Compiler(const v1::FormDef& def, std::map<std::string, std::unique_ptr<FieldInfo>>* by_name,
+  Compiler(const v1::FormDef& def,
+           std::unordered_map<std::string, std::unique_ptr<FieldInfo>>* by_name,
            std::vector<const FieldInfo*>* order)
       : def_(def), by_name_(by_name), order_(order) {}
   ~Compiler() { order_->assign(mutable_order_.begin(), mutable_order_.end()); }
@@ -201,7 +202,7 @@ class Compiler {
   }
 
   const v1::FormDef& def_;
-  std::map<std::string, std::unique_ptr<FieldInfo>>* by_name_;
+  std::unordered_map<std::string, std::unique_ptr<FieldInfo>>* by_name_;
   std::vector<const FieldInfo*>* order_;
   std::map<std::string, const v1::ChoiceList*> lists_;
   std::vector<FieldInfo*> mutable_order_;
@@ -242,6 +243,13 @@ Result<std::shared_ptr<const CompiledForm>> CompiledForm::Compile(v1::FormDef de
   };
   for (const FieldInfo* f : form->order_) {
     if (f->calculate) DS_RETURN_IF_ERROR(visit(f));
+    for (const auto* e : {&f->relevant, &f->required, &f->constraint, &f->calculate}) {
+      if (!*e) continue;
+      for (const auto& ref : (*e)->references()) {
+        const FieldInfo* target = form->Find(ref);
+        if (target && target->def->type() == v1::SIGNATURE) form->signatures_referenced_ = true;
+      }
+    }
   }
   return std::shared_ptr<const CompiledForm>(std::move(form));
 }

@@ -210,7 +210,8 @@ std::string RenderSvg(const v1::Signature& signature, const SvgOptions& options)
   int64_t height = signature.canvas_height();
   int64_t off_x = 0, off_y = 0;
   if (width == 0 || height == 0) {
-    const int64_t margin = std::max<int64_t>(8, static_cast<int64_t>(std::ceil(2 * stroke_width)));
+    const double pen = std::min(stroke_width, 1000.0);  // an absurd width must not overflow
+    const int64_t margin = std::max<int64_t>(8, static_cast<int64_t>(std::ceil(2 * pen)));
     int64_t min_x = std::numeric_limits<int64_t>::max(), min_y = min_x;
     int64_t max_x = std::numeric_limits<int64_t>::min(), max_y = max_x;
     for (const auto& stroke : strokes) {

@@ -199,9 +199,10 @@ void RunExport(Cli& cli, const ExportArgs& a) {
     if (!a.repeat.empty()) UsageFail("--repeat applies to --format csv (JSON nests repeats)");
     if (a.bom) UsageFail("--bom applies to --format csv");
     WriteOutput(a.output, ExportJson(session, a));
-    return;
+  } else {
+    WriteOutput(a.output, ExportCsv(session, a));
   }
-  WriteOutput(a.output, ExportCsv(session, a));
+  if (!a.output.empty() && a.output != "-") std::cout << "wrote " << a.output << "\n";
 }
 
 }  // namespace

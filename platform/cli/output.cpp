@@ -51,8 +51,8 @@ std::string FormatLocalTime(int64_t ms, int offset_minutes) {
 
 std::string FormatIsoTime(int64_t ms, int offset_minutes) {
   LocalParts p = Split(ms, offset_minutes);
-  int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-  char zone[8];
+  const int off = (offset_minutes < 0 ? -offset_minutes : offset_minutes) % (24 * 60);
+  char zone[16];
   std::snprintf(zone, sizeof(zone), "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', off / 60,
                 off % 60);
   return p.date + "T" + p.time + zone;

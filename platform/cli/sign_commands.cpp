@@ -77,6 +77,7 @@ void RunSvg(Cli& cli, const SignArgs& a) {
   SvgOptions options;
   options.include_caption = !a.no_caption;
   WriteOutput(a.output, RenderSvg(v->signature(), options));
+  if (!a.output.empty() && a.output != "-") std::cout << "wrote " << a.output << "\n";
 }
 
 void RunList(Cli& cli, const SignArgs& a) {

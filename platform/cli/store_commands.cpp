@@ -2,8 +2,6 @@
 #include <filesystem>
 #include <iostream>
 
-#include <google/protobuf/util/json_util.h>
-
 #include "cli.h"
 #include "doorstep/core/hlc.h"
 #include "json_input.h"
@@ -41,15 +39,10 @@ void RunInit(Cli& cli, const InitOptions& o) {
 
 v1::FormDef ParseFormFile(const std::string& file) {
   const std::string text = ReadFileOrFail(file, "form file");
-  ParseJsonOrFail(text, "form file", file);  // syntax errors with their position
-  v1::FormDef def;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(text, &def, options);
-  if (!status.ok()) {
-    Fail("form file '" + file + "': not a form definition: " + std::string(status.message()));
-  }
-  return def;
+  ParseJsonOrFail(text, "form file", file);  // syntax errors with their byte offset
+  auto def = LoadFormJson(text);            // then the FormDef mapping (unknown keys, enums)
+  if (!def.ok()) Fail("form file '" + file + "': " + def.status().message());
+  return std::move(def).value();
 }
 
 void RunFormInstall(Cli& cli, const std::string& file) {

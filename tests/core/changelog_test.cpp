@@ -94,8 +94,9 @@ TEST_CASE("a write interrupted by a failing statement leaves the store unchanged
     id = store->CreateRecord("household").value();
     REQUIRE(store->SetValue(id, "head_name", Text("王秀英")).ok());
   }
-  // A real SQLite failure in the middle of the write: the audit insert for `phone` aborts after
-  // the value rows and outbox entries of the same write were already inserted.
+  // A real SQLite failure in the middle of the write: the insert of `phone` aborts after `county`
+  // was inserted and `head_name` was audited and updated by the same write (paths are written in
+  // sorted order).
   {
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(fx.DbPath().c_str(), &db) == SQLITE_OK);
@@ -103,7 +104,7 @@ TEST_CASE("a write interrupted by a failing statement leaves the store unchanged
     sqlite3_exec(db, ("PRAGMA key = '" + fx.key + "'").c_str(), nullptr, nullptr, nullptr);
 #endif
     REQUIRE(sqlite3_exec(db,
-                         "CREATE TRIGGER fail_phone BEFORE INSERT ON audit WHEN NEW.path = 'phone' "
+                         "CREATE TRIGGER fail_phone BEFORE INSERT ON value WHEN NEW.path = 'phone' "
                          "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
                          nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);

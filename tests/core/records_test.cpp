@@ -9,7 +9,7 @@ using namespace doorstep::testing;
 
 namespace {
 
-const char* kAllTypes = R"({
+const char* kAllTypes = R"json({
   "formId": "types", "version": "1",
   "choiceLists": [{"name": "c", "choices": [{"value": "a"}, {"value": "b"}, {"value": "c"}]}],
   "fields": [
@@ -31,7 +31,7 @@ const char* kAllTypes = R"({
 },
     {"name": "n", "type": "INTEGER", "calculate": "count(${r})"}
   ]
-})";
+})json";
 
 struct TypesFixture {
   StoreFixture fx;
@@ -158,7 +158,7 @@ TEST_CASE("finalize excludes non-relevant values and makes the record read-only"
           "[core][record]") {
   StoreFixture fx;
   auto store = fx.Open();
-  REQUIRE(store->InstallForm(FormJson(R"({
+  REQUIRE(store->InstallForm(FormJson(R"json({
     "formId": "skip", "version": "1",
     "fields": [
       {"name": "has_car", "type": "INTEGER", "required": "true()"
@@ -166,7 +166,7 @@ TEST_CASE("finalize excludes non-relevant values and makes the record read-only"
       {"name": "car", "type": "GROUP", "relevant": "${has_car} = 1", "children": [
         {"name": "plate", "type": "TEXT", "required": "true()"}]}
     ]
-})")).ok());
+})json")).ok());
   auto id = store->CreateRecord("skip").value();
 REQUIRE(
     store->Apply(id, {Edit::Set("has_car", Int(1)), Edit::Set("plate", Text("贵A12345"))}).ok());

@@ -9,7 +9,7 @@ using namespace doorstep::testing;
 
 namespace {
 
-const char* kForm = R"({
+const char* kForm = R"json({
   "formId": "signed", "version": "1",
   "fields": [
     {"name": "name", "type": "TEXT"},
@@ -22,7 +22,7 @@ const char* kForm = R"({
      "signature": {"role": "household_head", "allowProxy": true, "covers": ["name", "income", "members"]}},
     {"name": "sig_all", "type": "SIGNATURE", "signature": {"role": "surveyor"}}
   ]
-})";
+})json";
 
 std::map<std::string, SignatureState> States(Store& store, const RecordId& id) {
   std::map<std::string, SignatureState> m;

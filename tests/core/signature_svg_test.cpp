@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <limits>
 #include <random>
 #include <string>
 #include <string_view>
@@ -192,6 +193,19 @@ TEST_CASE("RenderSvg varies the stroke width with pressure", "[core][signature]"
   CHECK(Count(svg, "stroke-width=\"6\"") == 1);  // full pressure: 1.5x
   CHECK(Count(svg, "stroke-width=\"2\"") == 1);  // no pressure at all: 0.5x
   CHECK(Count(svg, "stroke-width=") == 3);       // the stroke without pressure inherits
+}
+
+TEST_CASE("RenderSvg ignores unusable stroke widths", "[core][signature]") {
+  v1::Signature sig;
+  *sig.add_strokes() = EncodeStroke({Pt(0, 0, 0), Pt(10, 0, 8)});
+  for (double width : {0.0, -1.0, std::numeric_limits<double>::quiet_NaN(), 1e300}) {
+    SvgOptions options;
+    options.stroke_width = width;
+    const std::string svg = RenderSvg(sig, options);
+    INFO(svg);
+    CHECK(WellFormedError(svg).empty());
+    if (!(width > 0)) CHECK(Count(svg, "stroke-width=\"2.5\"") == 1);  // the default
+  }
 }
 
 TEST_CASE("RenderSvg captions the signer, with the proxy signer", "[core][signature]") {

@@ -9,7 +9,7 @@ using namespace doorstep::testing;
 
 namespace {
 
-const char *kSurvey = R"({
+const char *kSurvey = R"json({
   "formId": "survey", "version": "1",
   "choiceLists": [{"name": "yn", "choices": [{"value": "yes"}, {"value": "no"}]}],
   "fields": [
@@ -32,7 +32,7 @@ const char *kSurvey = R"({
     ]},
     {"name": "adults", "type": "INTEGER", "calculate": "count(${members})"}
   ]
-})";
+})json";
 
 std::map<std::string, std::string> ByPath(const ValidationReport& r) {
   std::map<std::string, std::string> m;

@@ -15,7 +15,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -26,6 +25,7 @@ namespace doorstep::expr {
 namespace detail {
 
 class Evaluator;
+struct CompiledRegex;  // regex_util.h
 
 // Binary operators, grouped by precedence level (lowest first).
 enum class BinOp : uint8_t {
@@ -71,14 +71,14 @@ enum class NodeKind : uint8_t {
 class Node {
  public:
   NodeKind kind = NodeKind::kLiteral;
-  uint32_t column = 1;  // 1-based byte column of the node's first token
-  uint16_t height = 1;  // 1 for a leaf; 1 + max(child heights) otherwise
-  ExprValue literal;    // kLiteral
-  std::string name;     // kRef
+  uint32_t column = 1;                     // 1-based byte column of the node's first token
+  uint16_t height = 1;                     // 1 for a leaf; 1 + max(child heights) otherwise
+  ExprValue literal;                       // kLiteral
+  std::string name;                        // kRef
   const detail::FuncSpec* func = nullptr;  // kCall
   std::vector<Node> children;
-  std::vector<detail::BinOp> ops;            // kChain: ops.size() == children.size() - 1
-  std::shared_ptr<const std::regex> regex;  // kCall of regex() with a literal pattern
+  std::vector<detail::BinOp> ops;                      // kChain: ops.size() == children.size() - 1
+  std::shared_ptr<const detail::CompiledRegex> regex;  // kCall of regex() with a literal pattern
 };
 
 }  // namespace doorstep::expr

@@ -9,9 +9,15 @@ namespace doorstep::expr::detail {
 
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsNameStart(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
-bool IsNameChar(char c) { return IsNameStart(c) || IsDigit(c); }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool IsNameStart(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+bool IsNameChar(char c) {
+  return IsNameStart(c) || IsDigit(c);
+}
 
 Status LexError(uint32_t offset, std::string message) {
   return Status(Code::kParse, std::move(message), ColumnWhere(offset + 1));
@@ -45,14 +51,21 @@ std::string UnexpectedCharacter(std::string_view s, size_t i) {
     }
     std::string msg = std::string("unexpected character '") + c + "'";
     switch (c) {
-      case '!': return msg + "; use '!=' to compare or not(...) to negate";
-      case '&': return msg + "; use 'and'";
-      case '|': return msg + "; use 'or'";
-      case '/': return msg + "; use 'div' to divide";
-      case '%': return msg + "; use 'mod' for the remainder";
+      case '!':
+        return msg + "; use '!=' to compare or not(...) to negate";
+      case '&':
+        return msg + "; use 'and'";
+      case '|':
+        return msg + "; use 'or'";
+      case '/':
+        return msg + "; use 'div' to divide";
+      case '%':
+        return msg + "; use 'mod' for the remainder";
       case '{':
-      case '}': return msg + "; reference a field as ${name}";
-      default: return msg;
+      case '}':
+        return msg + "; reference a field as ${name}";
+      default:
+        return msg;
     }
   }
   uint32_t cp = 0;
@@ -74,7 +87,9 @@ std::string UnexpectedCharacter(std::string_view s, size_t i) {
 
 }  // namespace
 
-std::string ColumnWhere(uint32_t column) { return "column " + std::to_string(column); }
+std::string ColumnWhere(uint32_t column) {
+  return "column " + std::to_string(column);
+}
 
 Status Tokenize(std::string_view s, std::vector<Token>* out) {
   out->clear();
@@ -126,8 +141,8 @@ Status Tokenize(std::string_view s, std::vector<Token>* out) {
       size_t j = name_start;
       while (j < s.size() && IsNameChar(s[j])) ++j;
       if (j >= s.size() || s[j] != '}') {
-        return LexError(static_cast<uint32_t>(j), "expected '}' to close '${' at column " +
-                                                       std::to_string(start + 1));
+        return LexError(static_cast<uint32_t>(j),
+                        "expected '}' to close '${' at column " + std::to_string(start + 1));
       }
       i = j + 1;
       push(Tok::kRef, start, i)->value = s.substr(name_start, j - name_start);
@@ -151,13 +166,27 @@ Status Tokenize(std::string_view s, std::vector<Token>* out) {
     Tok op = Tok::kEnd;
     size_t len = 1;
     switch (c) {
-      case '.': op = Tok::kDot; break;
-      case '(': op = Tok::kLParen; break;
-      case ')': op = Tok::kRParen; break;
-      case ',': op = Tok::kComma; break;
-      case '+': op = Tok::kPlus; break;
-      case '-': op = Tok::kMinus; break;
-      case '*': op = Tok::kStar; break;
+      case '.':
+        op = Tok::kDot;
+        break;
+      case '(':
+        op = Tok::kLParen;
+        break;
+      case ')':
+        op = Tok::kRParen;
+        break;
+      case ',':
+        op = Tok::kComma;
+        break;
+      case '+':
+        op = Tok::kPlus;
+        break;
+      case '-':
+        op = Tok::kMinus;
+        break;
+      case '*':
+        op = Tok::kStar;
+        break;
       case '=':
         if (next == '=') {
           return LexError(static_cast<uint32_t>(start), "'==' is not an operator; use '='");
@@ -165,17 +194,27 @@ Status Tokenize(std::string_view s, std::vector<Token>* out) {
         op = Tok::kEq;
         break;
       case '!':
-        if (next == '=') op = Tok::kNe, len = 2;
+        if (next == '=') {
+          op = Tok::kNe;
+          len = 2;
+        }
         break;
       case '<':
         op = Tok::kLt;
-        if (next == '=') op = Tok::kLe, len = 2;
+        if (next == '=') {
+          op = Tok::kLe;
+          len = 2;
+        }
         break;
       case '>':
         op = Tok::kGt;
-        if (next == '=') op = Tok::kGe, len = 2;
+        if (next == '=') {
+          op = Tok::kGe;
+          len = 2;
+        }
         break;
-      default: break;
+      default:
+        break;
     }
     if (op == Tok::kEnd) {
       return LexError(static_cast<uint32_t>(start), UnexpectedCharacter(s, i));

@@ -9,7 +9,9 @@ namespace doorstep::expr::detail {
 
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // For a literal from_chars rejected as out of range: does it overflow (true) or underflow?
 // Decides by the decimal exponent of its most significant digit.

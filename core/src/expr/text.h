@@ -27,7 +27,9 @@ size_t CodePointCount(std::string_view s);
 // Byte offset of code point `index` (clamped to s.size()).
 size_t CodePointOffset(std::string_view s, size_t index);
 
-inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+inline bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // Calls fn(token) for each whitespace-separated token; stops early when fn returns false.
 // Returns false if stopped early.

@@ -46,23 +46,34 @@ ExprValue ExprValue::List(std::vector<ExprValue> items) {
 
 bool ExprValue::AsBool() const {
   switch (kind_) {
-    case Kind::kEmpty: return false;
-    case Kind::kBool: return b_;
-    case Kind::kNumber: return d_ != 0 && !std::isnan(d_);
-    case Kind::kString: return !s_.empty();
-    case Kind::kDate: return true;  // a date is a value that is present
-    case Kind::kList: return !list_.empty();
+    case Kind::kEmpty:
+      return false;
+    case Kind::kBool:
+      return b_;
+    case Kind::kNumber:
+      return d_ != 0 && !std::isnan(d_);
+    case Kind::kString:
+      return !s_.empty();
+    case Kind::kDate:
+      return true;  // a date is a value that is present
+    case Kind::kList:
+      return !list_.empty();
   }
   return false;
 }
 
 double ExprValue::AsNumber() const {
   switch (kind_) {
-    case Kind::kEmpty: return std::numeric_limits<double>::quiet_NaN();
-    case Kind::kBool: return b_ ? 1 : 0;
-    case Kind::kNumber: return d_;
-    case Kind::kString: return detail::ParseNumber(s_);
-    case Kind::kDate: return date_;
+    case Kind::kEmpty:
+      return std::numeric_limits<double>::quiet_NaN();
+    case Kind::kBool:
+      return b_ ? 1 : 0;
+    case Kind::kNumber:
+      return d_;
+    case Kind::kString:
+      return detail::ParseNumber(s_);
+    case Kind::kDate:
+      return date_;
     case Kind::kList:  // XPath: the number of the first node
       return list_.empty() ? std::numeric_limits<double>::quiet_NaN() : list_.front().AsNumber();
   }
@@ -71,11 +82,16 @@ double ExprValue::AsNumber() const {
 
 std::string ExprValue::AsString() const {
   switch (kind_) {
-    case Kind::kEmpty: return std::string();
-    case Kind::kBool: return b_ ? "true" : "false";
-    case Kind::kNumber: return detail::FormatNumber(d_);
-    case Kind::kString: return s_;
-    case Kind::kDate: return FormatIsoDate(date_);
+    case Kind::kEmpty:
+      return std::string();
+    case Kind::kBool:
+      return b_ ? "true" : "false";
+    case Kind::kNumber:
+      return detail::FormatNumber(d_);
+    case Kind::kString:
+      return s_;
+    case Kind::kDate:
+      return FormatIsoDate(date_);
     case Kind::kList:  // XPath: the string of the first node
       return list_.empty() ? std::string() : list_.front().AsString();
   }

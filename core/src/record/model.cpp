@@ -107,6 +107,30 @@ class Ctx final : public expr::EvalContext {
   std::vector<const Node*> chain_;
 };
 
+// Stored paths are canonical (written through FieldPath), so the model splits them without
+// re-validating instance ids; anything unexpected falls back to the full parser.
+Result<FieldPath> SplitStoredPath(const std::string& text) {
+  FieldPath p;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = text.find_first_of("[/", i);
+    PathSegment seg;
+    seg.name = text.substr(i, end == std::string::npos ? std::string::npos : end - i);
+    if (end != std::string::npos && text[end] == '[') {
+      if (text.size() < end + 38) return FieldPath::Parse(text);
+      if (text[end + 37] != ']') return FieldPath::Parse(text);
+      seg.instance = text.substr(end + 1, 36);
+      end += 38;
+      if (end < text.size() && text[end] != '/') return FieldPath::Parse(text);
+    }
+    p.segments.push_back(std::move(seg));
+    if (end == std::string::npos || end >= text.size()) break;
+    i = end + 1;
+  }
+  if (p.segments.empty()) return FieldPath::Parse(text);
+  return p;
+}
+
 const v1::Value* SlotPtr(const Node& node, const std::string& name) {
   auto it = node.slots.find(name);
   return it == node.slots.end() ? nullptr : it->second.value;
@@ -133,7 +157,7 @@ RecordModel::RecordModel(const CompiledForm& form, const ValueMap& values, int32
     : form_(form), values_(values), today_(today), root_(std::make_unique<Node>()) {
   for (const auto& [path_text, value] : values_) {
     if (path_text.empty() || path_text[0] == '@') continue;
-    auto parsed = FieldPath::Parse(path_text);
+    auto parsed = SplitStoredPath(path_text);
     if (!parsed.ok()) continue;
     Node* node = root_.get();
     const auto& segs = parsed->segments;
@@ -283,6 +307,25 @@ void RecordModel::Evaluate() {
   }
 }
 
+void RecordModel::SignatureWritten(const std::string& path) {
+  auto parsed = SplitStoredPath(path);
+  auto value = values_.find(path);
+  if (!parsed.ok() || value == values_.end()) return;
+  Node* node = root_.get();
+  for (size_t i = 0; i + 1 < parsed->segments.size(); ++i) {
+    const auto& seg = parsed->segments[i];
+    auto it = node->children.find(seg.name);
+    if (it == node->children.end()) return;
+    Node* next = nullptr;
+    for (auto& c : it->second) {
+      if (c->id == seg.instance) next = c.get();
+    }
+    if (!next) return;
+    node = next;
+  }
+  node->slots[parsed->leaf()].value = &value->second;
+}
+
 bool RecordModel::IsRelevant(const std::string& path) const {
   auto parsed = FieldPath::Parse(path);
   if (!parsed.ok()) return false;
@@ -403,6 +446,8 @@ std::vector<ValidationError> RecordModel::Validate() const {
 
 Digest RecordModel::CoveredDigest(const FieldInfo& sig) const {
   const auto& covers = sig.covers;
+  auto cached = digests_.find(covers);
+  if (cached != digests_.end()) return cached->second;
   auto covered = [&](const std::string& name) {
     return std::binary_search(covers.begin(), covers.end(), name);
   };
@@ -424,7 +469,9 @@ Digest RecordModel::CoveredDigest(const FieldInfo& sig) const {
       }
     }
   }
-  return ContentDigest(std::move(fields));
+  Digest d = ContentDigest(std::move(fields));
+  digests_.emplace(covers, d);
+  return d;
 }
 
 std::vector<RecordModel::SignatureSlot> RecordModel::Signatures() const {

@@ -32,8 +32,13 @@ class RecordModel {
   RecordModel(const CompiledForm& form, const ValueMap& values, int32_t today);
   ~RecordModel();
 
-  // Computes relevance and calculations. Returns evaluation errors only for broken invariants.
+  // Computes relevance and calculations.
   void Evaluate();
+
+  // Points the model at a signature value just written to `values` at `path` (a signature
+  // changes no covered content, so the evaluation stays valid unless the form's expressions read
+  // signatures — the caller checks CompiledForm::signatures_referenced()).
+  void SignatureWritten(const std::string& path);
 
   // Calculated values after Evaluate(): path -> value, or nullopt when the calculation is empty.
   const std::map<std::string, std::optional<v1::Value>>& calculated() const { return calc_; }
@@ -64,6 +69,8 @@ class RecordModel {
   int32_t today_;
   std::unique_ptr<Node> root_;
   std::map<std::string, std::optional<v1::Value>> calc_;
+  // Digests by covered field set: signatures covering the same fields share one computation.
+  mutable std::map<std::vector<std::string>, Digest> digests_;
 };
 
 }  // namespace doorstep::record

@@ -184,7 +184,18 @@ Status CheckValue(const CompiledForm& form, const FieldInfo& field, const v1::Va
 
 bool SameValue(const v1::Value& a, const v1::Value& b) {
   if (a.kind_case() != b.kind_case()) return false;
-  return a.SerializeAsString() == b.SerializeAsString();
+  switch (a.kind_case()) {
+    case v1::Value::kText: return a.text() == b.text();
+    case v1::Value::kInteger: return a.integer() == b.integer();
+    case v1::Value::kDecimal:
+      return a.decimal() == b.decimal() || (std::isnan(a.decimal()) && std::isnan(b.decimal()));
+    case v1::Value::kDate: return a.date() == b.date();
+    case v1::Value::kSelectOne: return a.select_one() == b.select_one();
+    case v1::Value::kInstance: return a.instance().ordinal() == b.instance().ordinal();
+    case v1::Value::kFlag: return a.flag() == b.flag();
+    case v1::Value::KIND_NOT_SET: return true;
+    default: return a.SerializeAsString() == b.SerializeAsString();
+  }
 }
 
 }  // namespace doorstep::record

@@ -30,10 +30,17 @@ struct LoadedRecord {
   bool deleted = false;
   HlcTimestamp created = 0;
   HlcTimestamp updated = 0;
-  record::ValueMap values;               // every stored value, metadata included
-  std::map<std::string, int64_t> versions;  // path -> server version
-  std::map<std::string, HlcTimestamp> hlcs;
+  record::ValueMap values;  // every live value, metadata included (cleared fields are absent)
+  // Every stored row, cleared ones included.
+  struct Row {
+    int64_t version = 0;  // server version last seen
+    HlcTimestamp hlc = 0;
+    int64_t author = 0;
+    bool cleared = false;
+  };
+  std::map<std::string, Row> rows;
   int64_t next_audit_seq = 1;
+  bool in_outbox = false;  // the record has a row in `outbox`
 };
 
 class Store::Impl {
@@ -43,7 +50,7 @@ class Store::Impl {
   std::unique_ptr<Hlc> hlc;
   Author author;
   int64_t author_id = 0;  // 0 = not set
-  int64_t next_outbox_seq = 1;
+  int64_t next_outbox_seq = 1;  // next `value.pending` sequence
   std::map<std::string, std::shared_ptr<const CompiledForm>> forms;  // "id@version"
 
   int32_t TodayDays() const;

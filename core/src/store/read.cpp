@@ -34,25 +34,36 @@ Result<LoadedRecord> Store::Impl::Load(const RecordId& id) {
   DS_ASSIGN_OR_RETURN(rec.form, Form(form_id, version));
   {
     DS_ASSIGN_OR_RETURN(auto st, db->Prepare(
-        "SELECT path, value, version, hlc FROM value WHERE record_id = ?"));
+        "SELECT path, value, version, hlc, author FROM value WHERE record_id = ?"));
     st.BindBlob(1, id.AsBytes());
     for (;;) {
       DS_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       std::string path(st.Text(0));
-      v1::Value v;
-      DS_RETURN_IF_ERROR(Decode(st.Blob(1), &v, id.ToString() + "/" + path));
-      if (int64_t ver = st.Int(2); ver != 0) rec.versions[path] = ver;
-      rec.hlcs[path] = static_cast<HlcTimestamp>(st.Int(3));
-      rec.values.emplace(std::move(path), std::move(v));
+      LoadedRecord::Row meta;
+      meta.version = st.Int(2);
+      meta.hlc = static_cast<HlcTimestamp>(st.Int(3));
+      meta.author = st.Int(4);
+      std::string_view blob = st.Blob(1);
+      meta.cleared = blob.empty();
+      if (!meta.cleared) {
+        v1::Value v;
+        DS_RETURN_IF_ERROR(Decode(blob, &v, id.ToString() + "/" + path));
+        rec.values.emplace_hint(rec.values.end(), path, std::move(v));
+      }
+      rec.rows.emplace_hint(rec.rows.end(), std::move(path), meta);
     }
   }
   {
     DS_ASSIGN_OR_RETURN(auto st, db->Prepare(
-        "SELECT coalesce(max(seq), 0) + 1 FROM audit WHERE record_id = ?"));
+        "SELECT coalesce(max(seq), 0) + 1, EXISTS(SELECT 1 FROM outbox WHERE record_id = ?1) "
+        "FROM audit WHERE record_id = ?1"));
     st.BindBlob(1, id.AsBytes());
     DS_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row) rec.next_audit_seq = st.Int(0);
+    if (row) {
+      rec.next_audit_seq = st.Int(0);
+      rec.in_outbox = st.Int(1) != 0;
+    }
   }
   return rec;
 }
@@ -74,10 +85,11 @@ Record ToRecord(const LoadedRecord& rec, const record::RecordModel* relevant_onl
     StoredValue sv;
     sv.path = path;
     sv.value = value;
-    auto h = rec.hlcs.find(path);
-    if (h != rec.hlcs.end()) sv.hlc = h->second;
-    auto v = rec.versions.find(path);
-    if (v != rec.versions.end()) sv.version = v->second;
+    auto row = rec.rows.find(path);
+    if (row != rec.rows.end()) {
+      sv.hlc = row->second.hlc;
+      sv.version = row->second.version;
+    }
     r.values.push_back(std::move(sv));
   }
   return r;
@@ -194,9 +206,9 @@ Result<Author> AuthorById(store::Db& db, int64_t id, std::map<int64_t, Author>* 
 Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) {
   auto& db = *impl_->db;
   DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT o.seq, o.record_id, o.path, o.base_version, o.hlc, o.author, v.value "
-      "FROM outbox o LEFT JOIN value v ON v.record_id = o.record_id AND v.path = o.path "
-      "ORDER BY o.seq LIMIT ?"));
+      "SELECT v.pending, v.record_id, v.path, v.version, v.hlc, v.author, v.value "
+      "FROM outbox o JOIN value v ON v.record_id = o.record_id "
+      "WHERE v.pending IS NOT NULL ORDER BY o.seq, v.pending LIMIT ?"));
   st.Bind(1, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
   std::vector<OutboxEntry> out;
   std::vector<int64_t> author_ids;
@@ -212,7 +224,7 @@ Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) {
     e.base_version = st.Int(3);
     e.hlc = static_cast<HlcTimestamp>(st.Int(4));
     author_ids.push_back(st.Int(5));
-    if (!st.IsNull(6)) {
+    if (!st.Blob(6).empty()) {
       v1::Value v;
       DS_RETURN_IF_ERROR(Decode(st.Blob(6), &v, e.path));
       e.value = std::move(v);
@@ -227,7 +239,9 @@ Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) {
 }
 
 Result<int64_t> Store::OutboxSize() {
-  DS_ASSIGN_OR_RETURN(auto st, impl_->db->Prepare("SELECT count(*) FROM outbox"));
+  DS_ASSIGN_OR_RETURN(auto st, impl_->db->Prepare(
+      "SELECT count(*) FROM outbox o JOIN value v ON v.record_id = o.record_id "
+      "WHERE v.pending IS NOT NULL"));
   DS_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? st.Int(0) : int64_t{0};
 }
@@ -235,45 +249,66 @@ Result<int64_t> Store::OutboxSize() {
 Result<std::vector<AuditEntry>> Store::AuditTrail(const RecordId& id) {
   auto& db = *impl_->db;
   DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(id));
+  // Versions of each path: the superseded ones (audit, oldest first), then the current row.
+  struct Version {
+    int64_t order;
+    std::optional<v1::Value> value;
+    HlcTimestamp hlc;
+    int64_t author;
+  };
+  std::map<std::string, std::vector<Version>> versions;
   DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT seq, path, old_value, hlc, author FROM audit WHERE record_id = ? ORDER BY seq"));
+      "SELECT seq, path, value, hlc, author FROM audit WHERE record_id = ? ORDER BY seq"));
   st.BindBlob(1, id.AsBytes());
-  std::vector<AuditEntry> out;
-  std::vector<int64_t> author_ids;
   for (;;) {
     DS_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    AuditEntry e;
-    e.seq = st.Int(0);
-    e.record_id = id;
-    e.path = st.Text(1);
-    if (!st.IsNull(2)) {
-      v1::Value v;
-      DS_RETURN_IF_ERROR(Decode(st.Blob(2), &v, e.path));
-      e.old_value = std::move(v);
+    Version v{st.Int(0), std::nullopt, static_cast<HlcTimestamp>(st.Int(3)), st.Int(4)};
+    std::string path(st.Text(1));
+    if (!st.Blob(2).empty()) {
+      v1::Value value;
+      DS_RETURN_IF_ERROR(Decode(st.Blob(2), &value, path));
+      v.value = std::move(value);
     }
-    e.hlc = static_cast<HlcTimestamp>(st.Int(3));
-    author_ids.push_back(st.Int(4));
-    out.push_back(std::move(e));
+    versions[path].push_back(std::move(v));
   }
-  // The new value of an entry is the old value of the next entry for the same path, or the
-  // current value for the last one.
-  std::map<std::string, size_t> last_for_path;
-  for (size_t i = out.size(); i-- > 0;) {
-    auto it = last_for_path.find(out[i].path);
-    if (it == last_for_path.end()) {
-      auto cur = rec.values.find(out[i].path);
-      if (cur != rec.values.end()) out[i].new_value = cur->second;
-    } else {
-      out[i].new_value = out[it->second].old_value;
+  for (const auto& [path, row] : rec.rows) {
+    auto live = rec.values.find(path);
+    Version v{INT64_MAX, std::nullopt, row.hlc, row.author};
+    if (live != rec.values.end()) v.value = live->second;
+    // Calculated values are derived, not audited.
+    auto parsed = FieldPath::Parse(path);
+    const FieldInfo* fi = parsed.ok() ? rec.form->Find(parsed->leaf()) : nullptr;
+    if (fi && fi->calculate && !parsed->is_instance()) continue;
+    versions[path].push_back(std::move(v));
+  }
+  std::vector<AuditEntry> out;
+  std::vector<int64_t> author_ids;
+  for (auto& [path, list] : versions) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      AuditEntry e;
+      e.record_id = id;
+      e.path = path;
+      if (i > 0) e.old_value = list[i - 1].value;
+      e.new_value = list[i].value;
+      e.hlc = list[i].hlc;
+      out.push_back(std::move(e));
+      author_ids.push_back(list[i].author);
     }
-    last_for_path[out[i].path] = i;
   }
+  std::vector<size_t> order(out.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return out[a].hlc < out[b].hlc; });
+  std::vector<AuditEntry> sorted;
   std::map<int64_t, Author> cache;
-  for (size_t i = 0; i < out.size(); ++i) {
-    DS_ASSIGN_OR_RETURN(out[i].author, AuthorById(db, author_ids[i], &cache));
+  for (size_t i = 0; i < order.size(); ++i) {
+    AuditEntry e = std::move(out[order[i]]);
+    e.seq = static_cast<int64_t>(i + 1);
+    DS_ASSIGN_OR_RETURN(e.author, AuthorById(db, author_ids[order[i]], &cache));
+    sorted.push_back(std::move(e));
   }
-  return out;
+  return sorted;
 }
 
 }  // namespace doorstep

@@ -44,7 +44,11 @@ CREATE TABLE record(
 ) WITHOUT ROWID;
 CREATE INDEX record_by_form ON record(form_id, form_version);
 
--- One row per stored field value; metadata paths start with '@'.
+-- One row per field value, metadata paths start with '@'. `value` is a serialized v1::Value; an
+-- empty blob is a cleared field (kept so the clear syncs and the audit knows who cleared it).
+-- `version` is the server version last seen. `pending` holds an outbox sequence number while the
+-- change waits for the server: repeated edits of a field before a sync keep one pending change by
+-- construction, and the value pushed is always the one stored.
 CREATE TABLE value(
   record_id BLOB NOT NULL REFERENCES record(id),
   path TEXT NOT NULL,
@@ -52,29 +56,26 @@ CREATE TABLE value(
   version INTEGER NOT NULL DEFAULT 0,
   hlc INTEGER NOT NULL,
   author INTEGER NOT NULL REFERENCES author(id),
+  pending INTEGER,
   PRIMARY KEY(record_id, path)
 ) WITHOUT ROWID;
 
--- Pending changes to push. The value is read from `value` at push time, so repeated edits of a
--- field collapse to one entry by construction; base_version is the server version seen before
--- the first unsynced edit.
+-- The outbox: one row per record with pending changes (its first pending sequence), so the
+-- change log costs ~30 bytes per edited record instead of an index entry per field. Pending
+-- changes are read by joining it with the value rows whose `pending` is set.
 CREATE TABLE outbox(
-  record_id BLOB NOT NULL,
-  path TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  base_version INTEGER NOT NULL,
-  hlc INTEGER NOT NULL,
-  author INTEGER NOT NULL REFERENCES author(id),
-  PRIMARY KEY(record_id, path)
+  record_id BLOB PRIMARY KEY,
+  seq INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- Who changed what, when, from which value: old_value here, the new value is the next entry's
--- old_value for the same path or the current value.
+-- The audit trail: every superseded version of a value row (its value, when and by whom it was
+-- written). With the current row this gives who changed what, when, from which value to which;
+-- a first save writes nothing here.
 CREATE TABLE audit(
   record_id BLOB NOT NULL,
   seq INTEGER NOT NULL,
   path TEXT NOT NULL,
-  old_value BLOB,
+  value BLOB NOT NULL,
   hlc INTEGER NOT NULL,
   author INTEGER NOT NULL REFERENCES author(id),
   PRIMARY KEY(record_id, seq)

@@ -122,7 +122,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
     impl->author = {std::string(st.Text(0)), std::string(st.Text(1))};
   }
   {
-    DS_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT coalesce(max(seq), 0) FROM outbox"));
+    DS_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT max(coalesce((SELECT max(seq) FROM outbox), 0), coalesce((SELECT max(pending) FROM value WHERE record_id IN (SELECT record_id FROM outbox)), 0))"));
     DS_ASSIGN_OR_RETURN(bool row, st.Step());
     impl->next_outbox_seq = (row ? st.Int(0) : 0) + 1;
   }

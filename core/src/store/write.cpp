@@ -59,68 +59,66 @@ Status Store::Impl::WriteValue(LoadedRecord& rec, const std::string& path,
                                const v1::Value* old_value, const v1::Value* value,
                                HlcTimestamp ts, bool derived) {
   std::string_view rid = rec.id.AsBytes();
-  if (value != nullptr) {
-    std::string bytes = value->SerializeAsString();
-    if (old_value != nullptr) {
-      DS_ASSIGN_OR_RETURN(auto st, db->Prepare(
-          "UPDATE value SET value = ?, hlc = ?, author = ? WHERE record_id = ? AND path = ?"));
-      DS_RETURN_IF_ERROR(st.BindBlob(1, bytes)
-                             .Bind(2, static_cast<int64_t>(ts))
-                             .Bind(3, author_id)
-                             .BindBlob(4, rid)
-                             .Bind(5, path)
-                             .Run());
-    } else {
-      auto version = rec.versions.find(path);
-      DS_ASSIGN_OR_RETURN(auto st, db->Prepare(
-          "INSERT INTO value(record_id, path, value, version, hlc, author) "
-          "VALUES(?, ?, ?, ?, ?, ?)"));
-      DS_RETURN_IF_ERROR(st.BindBlob(1, rid)
-                             .Bind(2, path)
-                             .BindBlob(3, bytes)
-                             .Bind(4, version == rec.versions.end() ? 0 : version->second)
-                             .Bind(5, static_cast<int64_t>(ts))
-                             .Bind(6, author_id)
+  auto row = rec.rows.find(path);
+  const bool exists = row != rec.rows.end();
+  if (derived) {
+    // Calculated values: stored for readers, never pushed or audited (every side recomputes).
+    if (value == nullptr) {
+      if (!exists) return Status::Ok();
+      DS_ASSIGN_OR_RETURN(auto del, db->Prepare("DELETE FROM value WHERE record_id = ? AND path = ?"));
+      DS_RETURN_IF_ERROR(del.BindBlob(1, rid).Bind(2, path).Run());
+      rec.rows.erase(row);
+      return Status::Ok();
+    }
+  }
+  std::string bytes = value != nullptr ? value->SerializeAsString() : std::string();
+  if (exists) {
+    if (!derived) {
+      // Keep the version being replaced (a cleared row is a version too: who cleared it, when).
+      DS_ASSIGN_OR_RETURN(auto audit, db->Prepare(
+          "INSERT INTO audit(record_id, seq, path, value, hlc, author) VALUES(?, ?, ?, ?, ?, ?)"));
+      DS_RETURN_IF_ERROR(audit.BindBlob(1, rid)
+                             .Bind(2, rec.next_audit_seq++)
+                             .Bind(3, path)
+                             .BindBlob(4, old_value ? old_value->SerializeAsString() : std::string())
+                             .Bind(5, static_cast<int64_t>(row->second.hlc))
+                             .Bind(6, row->second.author)
                              .Run());
     }
-  } else {
-    DS_ASSIGN_OR_RETURN(auto st, db->Prepare("DELETE FROM value WHERE record_id = ? AND path = ?"));
-    DS_RETURN_IF_ERROR(st.BindBlob(1, rid).Bind(2, path).Run());
-  }
-  if (derived) return Status::Ok();
-
-  // Outbox: one entry per (record, path) until the server acknowledges it.
-  {
-    auto version = rec.versions.find(path);
-    DS_ASSIGN_OR_RETURN(auto ins, db->Prepare(
-        "INSERT OR IGNORE INTO outbox(record_id, path, seq, base_version, hlc, author) "
-        "VALUES(?, ?, ?, ?, ?, ?)"));
-    DS_RETURN_IF_ERROR(ins.BindBlob(1, rid)
-                           .Bind(2, path)
-                           .Bind(3, next_outbox_seq)
-                           .Bind(4, version == rec.versions.end() ? 0 : version->second)
-                           .Bind(5, static_cast<int64_t>(ts))
-                           .Bind(6, author_id)
-                           .Run());
-  }
-  if (db->Changes() == 1) {
-    ++next_outbox_seq;
-  } else {
     DS_ASSIGN_OR_RETURN(auto upd, db->Prepare(
-        "UPDATE outbox SET hlc = ?, author = ? WHERE record_id = ? AND path = ?"));
-    DS_RETURN_IF_ERROR(
-        upd.Bind(1, static_cast<int64_t>(ts)).Bind(2, author_id).BindBlob(3, rid).Bind(4, path).Run());
-  }
-  // Audit: the value before this change.
-  DS_ASSIGN_OR_RETURN(auto audit, db->Prepare(
-      "INSERT INTO audit(record_id, seq, path, old_value, hlc, author) VALUES(?, ?, ?, ?, ?, ?)"));
-  audit.BindBlob(1, rid).Bind(2, rec.next_audit_seq++).Bind(3, path);
-  if (old_value != nullptr) {
-    audit.BindBlob(4, old_value->SerializeAsString());
+        "UPDATE value SET value = ?, hlc = ?, author = ?, pending = coalesce(pending, ?) "
+        "WHERE record_id = ? AND path = ?"));
+    upd.BindBlob(1, bytes).Bind(2, static_cast<int64_t>(ts)).Bind(3, author_id);
+    if (derived) {
+      upd.BindNull(4);
+    } else {
+      upd.Bind(4, next_outbox_seq++);
+    }
+    DS_RETURN_IF_ERROR(upd.BindBlob(5, rid).Bind(6, path).Run());
   } else {
-    audit.BindNull(4);
+    DS_ASSIGN_OR_RETURN(auto ins, db->Prepare(
+        "INSERT INTO value(record_id, path, value, version, hlc, author, pending) "
+        "VALUES(?, ?, ?, 0, ?, ?, ?)"));
+    ins.BindBlob(1, rid).Bind(2, path).BindBlob(3, bytes).Bind(4, static_cast<int64_t>(ts));
+    ins.Bind(5, author_id);
+    if (derived) {
+      ins.BindNull(6);
+    } else {
+      ins.Bind(6, next_outbox_seq++);
+    }
+    DS_RETURN_IF_ERROR(ins.Run());
   }
-  return audit.Bind(5, static_cast<int64_t>(ts)).Bind(6, author_id).Run();
+  if (!derived && !rec.in_outbox) {
+    DS_ASSIGN_OR_RETURN(auto ob, db->Prepare(
+        "INSERT OR IGNORE INTO outbox(record_id, seq) VALUES(?, ?)"));
+    DS_RETURN_IF_ERROR(ob.BindBlob(1, rid).Bind(2, next_outbox_seq - 1).Run());
+    rec.in_outbox = true;
+  }
+  auto& r = rec.rows[path];
+  r.hlc = ts;
+  r.author = author_id;
+  r.cleared = value == nullptr;
+  return Status::Ok();
 }
 
 Result<std::vector<std::string>> Store::Impl::ApplyEdits(
@@ -146,6 +144,9 @@ Result<std::vector<std::string>> Store::Impl::ApplyEdits(
     touch(path);
     vals[path] = value;
   }
+  // Consecutive signature captures share one evaluation of the record: a signature changes no
+  // covered content (unless the form's expressions read signatures).
+  std::unique_ptr<record::RecordModel> sign_model;
 
   for (size_t i = 0; i < edits.size(); ++i) {
     const Edit& e = edits[i];
@@ -158,6 +159,7 @@ Result<std::vector<std::string>> Store::Impl::ApplyEdits(
     if (!path.segments.empty() && path.segments[0].name[0] == '@') {
       return fail(Status(Code::kInvalidArgument, "metadata paths cannot be edited", ptext));
     }
+    if (e.op != Edit::Op::kSign || form.signatures_referenced()) sign_model.reset();
     switch (e.op) {
       case Edit::Op::kSet:
       case Edit::Op::kClear: {
@@ -270,8 +272,11 @@ Result<std::vector<std::string>> Store::Impl::ApplyEdits(
                                  " points",
                              ptext));
         }
-        record::RecordModel model(form, vals, today);
-        model.Evaluate();
+        if (!sign_model) {
+          sign_model = std::make_unique<record::RecordModel>(form, vals, today);
+          sign_model->Evaluate();
+        }
+        record::RecordModel& model = *sign_model;
         if (!model.IsRelevant(ptext)) {
           return fail(Status(Code::kFailedPrecondition,
                              "this signature is not relevant for the record as filled", ptext));
@@ -291,14 +296,20 @@ Result<std::vector<std::string>> Store::Impl::ApplyEdits(
         sig->set_content_sha256(d.data(), d.size());
         touch(ptext);
         vals[ptext] = std::move(v);
+        model.SignatureWritten(ptext);
         break;
       }
     }
   }
 
-  // Recompute calculations (and, when finalizing, validate) over the edited values.
-  record::RecordModel model(form, vals, today);
-  model.Evaluate();
+  // Recompute calculations (and, when finalizing, validate) over the edited values. When the
+  // last edits were signatures, their evaluation is still current.
+  std::unique_ptr<record::RecordModel> final_model = std::move(sign_model);
+  if (!final_model) {
+    final_model = std::make_unique<record::RecordModel>(form, vals, today);
+    final_model->Evaluate();
+  }
+  record::RecordModel& model = *final_model;
   for (const auto& [path, value] : model.calculated()) {
     auto it = vals.find(path);
     if (value) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "doorstep/core/expression.h"
@@ -52,13 +53,17 @@ class CompiledForm {
   // Calculated fields in dependency order (a field after everything it references).
   const std::vector<const FieldInfo*>& calculation_order() const { return calc_order_; }
   bool HasChoice(const FieldInfo& field, const std::string& value) const;
+  // True when some expression reads a signature field (${sig_head} != ''), so a new signature
+  // can change relevance or calculations.
+  bool signatures_referenced() const { return signatures_referenced_; }
 
  private:
   CompiledForm() = default;
   v1::FormDef def_;
-  std::map<std::string, std::unique_ptr<FieldInfo>> by_name_;
+  std::unordered_map<std::string, std::unique_ptr<FieldInfo>> by_name_;
   std::vector<const FieldInfo*> order_;
   std::vector<const FieldInfo*> calc_order_;
+  bool signatures_referenced_ = false;
 };
 
 // Parses a FormDef written as JSON with protobuf's JSON mapping (camelCase or snake_case keys,

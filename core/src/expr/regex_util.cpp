@@ -1,0 +1,189 @@
+#include "expr/regex_util.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "doorstep/core/expression.h"
+
+namespace doorstep::expr::detail {
+
+namespace {
+
+// Upper bound of the estimated automaton size (roughly one unit per pattern character, times
+// the counts of enclosing {n,m} repetitions). Real-world form patterns stay under ~100.
+constexpr int64_t kMaxRegexWeight = 2000;
+constexpr int64_t kSaturate = int64_t{1} << 40;
+
+int64_t Mul(int64_t a, int64_t b) {
+  return a > kSaturate / std::max<int64_t>(b, 1) ? kSaturate : a * b;
+}
+
+// Estimates the automaton size of `p`: atoms count 1, alternatives and sequences add, a
+// quantifier multiplies the preceding atom by its largest count. Not a validator: invalid
+// patterns get some estimate and are rejected by std::regex afterwards.
+int64_t EstimateWeight(std::string_view p) {
+  struct Frame {
+    int64_t alternatives = 0;  // finished alternatives
+    int64_t seq = 0;           // current sequence
+    int64_t last = 0;          // weight of the last atom (what a quantifier repeats)
+  };
+  std::vector<Frame> stack(1);
+  auto atom = [&](int64_t w) {
+    stack.back().seq = std::min(kSaturate, stack.back().seq + w);
+    stack.back().last = w;
+  };
+  auto repeat = [&](int64_t count) {
+    Frame& f = stack.back();
+    int64_t extra = Mul(f.last, std::max<int64_t>(count, 1) - 1);
+    f.seq = std::min(kSaturate, f.seq + extra);
+    f.last = Mul(f.last, std::max<int64_t>(count, 1));
+  };
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    switch (c) {
+      case '\\':
+        ++i;
+        atom(1);
+        break;
+      case '[': {
+        size_t j = i + 1;
+        if (j < p.size() && p[j] == '^') ++j;
+        if (j < p.size() && p[j] == ']') ++j;
+        while (j < p.size() && p[j] != ']') j += p[j] == '\\' ? 2 : 1;
+        i = j;
+        atom(1);
+        break;
+      }
+      case '(':
+        stack.emplace_back();
+        if (i + 2 < p.size() && p[i + 1] == '?') i += 2;  // (?: (?= (?!
+        break;
+      case ')': {
+        if (stack.size() == 1) break;
+        Frame f = stack.back();
+        stack.pop_back();
+        atom(std::min(kSaturate, f.alternatives + f.seq + 1));
+        break;
+      }
+      case '|': {
+        Frame& f = stack.back();
+        f.alternatives = std::min(kSaturate, f.alternatives + f.seq);
+        f.seq = 0;
+        f.last = 0;
+        break;
+      }
+      case '*':
+      case '+':
+      case '?':
+        repeat(2);
+        if (i + 1 < p.size() && p[i + 1] == '?') ++i;  // lazy quantifier
+        break;
+      case '{': {
+        size_t j = i + 1;
+        auto number = [&](int64_t* out) {
+          size_t from = j;
+          int64_t v = 0;
+          for (; j < p.size() && p[j] >= '0' && p[j] <= '9'; ++j) {
+            v = std::min(kSaturate, v * 10 + (p[j] - '0'));
+          }
+          *out = v;
+          return j > from;
+        };
+        int64_t n = 0, m = 0;
+        bool valid = number(&n);
+        int64_t count = n;
+        if (valid && j < p.size() && p[j] == ',') {
+          ++j;
+          count = number(&m) ? std::max(n, m) : n + 1;  // {n,}: n copies and a loop
+        }
+        if (valid && j < p.size() && p[j] == '}') {
+          repeat(count);
+          i = j;
+        } else {
+          atom(1);  // a literal '{'
+        }
+        break;
+      }
+      default:
+        atom(1);
+        break;
+    }
+  }
+  int64_t total = 0;
+  for (const Frame& f : stack) total = std::min(kSaturate, total + f.alternatives + f.seq);
+  return total;
+}
+
+std::string Explain(const std::regex_error& e) {
+  namespace rc = std::regex_constants;
+  switch (e.code()) {
+    case rc::error_collate:
+      return "invalid collating element";
+    case rc::error_ctype:
+      return "invalid character class";
+    case rc::error_escape:
+      return "invalid escape sequence";
+    case rc::error_backref:
+      return "invalid back-reference";
+    case rc::error_brack:
+      return "unmatched '['";
+    case rc::error_paren:
+      return "unmatched '(' or ')'";
+    case rc::error_brace:
+      return "unmatched '{'";
+    case rc::error_badbrace:
+      return "invalid {n,m} repetition";
+    case rc::error_range:
+      return "invalid character range";
+    case rc::error_space:
+      return "pattern too complex";
+    case rc::error_badrepeat:
+      return "'*', '+', '?' or '{' with nothing to repeat";
+    case rc::error_complexity:
+      return "back-references are not supported";
+    case rc::error_stack:
+      return "pattern too complex";
+    default:
+      return "invalid pattern";
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const CompiledRegex> CompileRegex(std::string_view pattern, std::string* error) {
+  if (pattern.size() > kMaxRegexPattern) {
+    *error = "regex pattern longer than " + std::to_string(kMaxRegexPattern) + " bytes";
+    return nullptr;
+  }
+  if (EstimateWeight(pattern) > kMaxRegexWeight) {
+    *error = "regex pattern too complex (repetition counts too large)";
+    return nullptr;
+  }
+  auto flags = std::regex::ECMAScript | std::regex::nosubs;
+#ifdef __GLIBCXX__
+  flags |= std::regex_constants::__polynomial;
+#endif
+  try {
+    return std::make_shared<const CompiledRegex>(
+        CompiledRegex{std::regex(pattern.begin(), pattern.end(), flags)});
+  } catch (const std::regex_error& e) {
+    *error = "invalid regex pattern: " + Explain(e);
+  } catch (const std::bad_alloc&) {
+    *error = "regex pattern too complex";
+  }
+  return nullptr;
+}
+
+bool RegexFullMatch(const CompiledRegex& compiled, std::string_view subject, std::string* error) {
+  try {
+    return std::regex_match(subject.begin(), subject.end(), compiled.re);
+  } catch (const std::regex_error& e) {
+    *error = "regex evaluation failed: " + Explain(e);
+  } catch (const std::bad_alloc&) {
+    *error = "regex evaluation ran out of memory";
+  }
+  return false;
+}
+
+}  // namespace doorstep::expr::detail
