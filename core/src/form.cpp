@@ -77,6 +77,14 @@ class Compiler {
     for (FieldInfo* f : mutable_order_) {
       if (f->def->type() == v1::SIGNATURE) DS_RETURN_IF_ERROR(ExpandCovers(f));
     }
+    if (!def_.scope_field().empty()) {
+      auto it = by_name_->find(def_.scope_field());
+      if (it == by_name_->end() || !it->second->repeats.empty() ||
+          (it->second->def->type() != v1::TEXT && it->second->def->type() != v1::SELECT_ONE)) {
+        return Error("scope_field", "scope_field must name a text or select_one field outside "
+                                    "any repeat");
+      }
+    }
     return Status::Ok();
   }
 

@@ -53,7 +53,11 @@ void RunSet(Cli& cli, const std::string& id_text, const std::vector<std::string>
     paths.push_back(rp.path);
   }
   Unwrap(session.store().Apply(t.id, edits));
-  for (const auto& p : paths) std::cout << "set " << p << "\n";
+  if (paths.size() == 1) {
+    std::cout << "set " << paths.front() << "\n";
+  } else {
+    std::cout << "set " << paths.size() << " values\n";
+  }
 }
 
 void RunClear(Cli& cli, const std::string& id_text, const std::string& path) {

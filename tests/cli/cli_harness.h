@@ -26,10 +26,6 @@ using doorstep::testing::SourcePath;
 using doorstep::testing::TempDir;
 using nlohmann::json;
 
-using doorstep::testing::SourcePath;
-using doorstep::testing::TempDir;
-using nlohmann::json;
-
 struct Run {
   int code = -1;
   std::string out;

@@ -25,7 +25,12 @@ std::string Lower(std::string_view s) {
 }
 
 std::string Quoted(std::string_view s) {
-  return "'" + std::string(s) + "'";
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.push_back('\'');
+  out.append(s);
+  out.push_back('\'');
+  return out;
 }
 
 }  // namespace
