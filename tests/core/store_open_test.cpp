@@ -12,15 +12,20 @@ using namespace doorstep::testing;
 
 namespace {
 
-int UserVersionOf(const std::string& path, const std::string& key) {
+// A raw SQLite connection to the store file, keyed in encrypted builds.
+sqlite3* OpenRaw(const std::string& path, const std::string& key) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
 #ifdef DOORSTEP_HAS_ENCRYPTION
-  if (!key.empty())
-    sqlite3_exec(db, ("PRAGMA key = '" + key + "'").c_str(), nullptr, nullptr, nullptr);
+  if (!key.empty()) sqlite3_exec(db, ("PRAGMA key = '" + key + "'").c_str(), nullptr, nullptr, nullptr);
 #else
   (void)key;
 #endif
+  return db;
+}
+
+int UserVersionOf(const std::string& path, const std::string& key) {
+  sqlite3* db = OpenRaw(path, key);
   sqlite3_stmt* st = nullptr;
   REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK);
   REQUIRE(sqlite3_step(st) == SQLITE_ROW);
@@ -31,14 +36,7 @@ int UserVersionOf(const std::string& path, const std::string& key) {
 }
 
 void ExecRaw(const std::string& path, const std::string& key, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-#ifdef DOORSTEP_HAS_ENCRYPTION
-  if (!key.empty())
-    sqlite3_exec(db, ("PRAGMA key = '" + key + "'").c_str(), nullptr, nullptr, nullptr);
-#else
-  (void)key;
-#endif
+  sqlite3* db = OpenRaw(path, key);
   char* err = nullptr;
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
   INFO((err ? err : ""));

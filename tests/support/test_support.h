@@ -10,6 +10,7 @@
 
 #include "doorstep/core/ports.h"
 #include "doorstep/core/store.h"
+#include "values.h"
 
 namespace doorstep::testing {
 
@@ -75,13 +76,13 @@ v1::FormDef FormJson(const std::string& json);
 v1::FormDef HouseholdForm(const std::string& version = "2024.1");
 
 // Value builders.
-v1::Value Text(const std::string& s);
-v1::Value Int(int64_t i);
-v1::Value Dec(double d);
-v1::Value Day(int year, int month, int day);
-v1::Value One(const std::string& s);
-v1::Value Multi(std::initializer_list<const char*> values);
-v1::Value Geo(double lat, double lon);
+using testdata::Day;
+using testdata::Dec;
+using testdata::Geo;
+using testdata::Int;
+using testdata::Multi;
+using testdata::One;
+using testdata::Text;
 
 // A short signature for tests.
 SignatureInput TestSignature(const std::string& signer, const std::string& proxy = {});

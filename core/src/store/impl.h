@@ -72,6 +72,13 @@ class Store::Impl {
                     const v1::Value* value, HlcTimestamp hlc, bool derived);
   Status PersistHlc();
   Status RequireAuthor() const;
+  // Recomputes the calculated fields of a loaded record and writes what changed (derived writes).
+  Status RecomputeDerived(LoadedRecord& rec);
+  // The id of an author row, inserted when missing.
+  Result<int64_t> AuthorId(const Author& author);
+  // The record's scope: the value of its form's scope_field ("" when unset or no scope field).
+  std::string ScopeOf(const LoadedRecord& rec) const;
+  Status SetMeta(const std::string& key, const std::string& value);
 };
 
 }  // namespace doorstep

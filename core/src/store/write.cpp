@@ -372,6 +372,31 @@ Result<std::vector<std::string>> Store::Impl::ApplyEdits(
   return added;
 }
 
+Status Store::Impl::RecomputeDerived(LoadedRecord& rec) {
+  if (rec.form->calculation_order().empty()) return Status::Ok();
+  record::RecordModel model(*rec.form, rec.values, TodayDays());
+  model.Evaluate();
+  HlcTimestamp ts = 0;
+  for (const auto& [path, value] : model.calculated()) {
+    auto it = rec.values.find(path);
+    bool same = value ? (it != rec.values.end() && record::SameValue(it->second, *value))
+                      : it == rec.values.end();
+    if (same) continue;
+    if (ts == 0) ts = hlc->Now();
+    DS_RETURN_IF_ERROR(WriteValue(rec, path, it == rec.values.end() ? nullptr : &it->second,
+                                  value ? &*value : nullptr, ts, /*derived=*/true));
+  }
+  // Keep the in-memory values in step with what was written.
+  for (const auto& [path, value] : model.calculated()) {
+    if (value) {
+      rec.values[path] = *value;
+    } else {
+      rec.values.erase(path);
+    }
+  }
+  return Status::Ok();
+}
+
 // ---- public write API ----
 
 namespace {

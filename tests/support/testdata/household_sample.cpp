@@ -5,6 +5,7 @@
 
 #include "doorstep/core/expression.h"
 #include "doorstep/core/uuid.h"
+#include "values.h"
 
 namespace doorstep::testdata {
 namespace {
@@ -19,32 +20,6 @@ const char* const kGiven[] = {"秀英", "桂英", "建国", "志强", "丽", "�
 template <size_t N>
 const char* Pick(std::mt19937_64& rng, const char* const (&arr)[N]) {
   return arr[rng() % N];
-}
-
-v1::Value Text(std::string s) {
-  v1::Value v;
-  v.set_text(std::move(s));
-  return v;
-}
-v1::Value One(std::string s) {
-  v1::Value v;
-  v.set_select_one(std::move(s));
-  return v;
-}
-v1::Value Int(int64_t i) {
-  v1::Value v;
-  v.set_integer(i);
-  return v;
-}
-v1::Value Dec(double d) {
-  v1::Value v;
-  v.set_decimal(d);
-  return v;
-}
-v1::Value Date(int y, int m, int d) {
-  v1::Value v;
-  v.set_date(expr::DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)));
-  return v;
 }
 
 std::string MemberId(std::mt19937_64& rng) {
@@ -130,7 +105,7 @@ std::vector<Edit> HouseholdEdits(std::mt19937_64& rng, const HouseholdOptions& o
   gps.mutable_geopoint()->set_longitude(107.8 + static_cast<double>(rng() % 1000) / 10000.0);
   gps.mutable_geopoint()->set_accuracy_m(12);
   e.push_back(Edit::Set("gps", gps));
-  e.push_back(Edit::Set("visit_date", Date(2026, 11, 20)));
+  e.push_back(Edit::Set("visit_date", Day(2026, 11, 20)));
   e.push_back(Edit::Set("surveyor_name", Text("刘山林")));
 
   static const char* const kRelations[] = {"head", "spouse", "son", "daughter", "parent",
@@ -150,7 +125,7 @@ std::vector<Edit> HouseholdEdits(std::mt19937_64& rng, const HouseholdOptions& o
     e.push_back(Edit::Set(p + "m_id_number", Text(rid)));
     e.push_back(Edit::Set(p + "m_relation", One(m == 0 ? "head" : kRelations[1 + rng() % 6])));
     e.push_back(Edit::Set(p + "m_sex", One(male ? "male" : "female")));
-    e.push_back(Edit::Set(p + "m_birth_date", Date(year, month, day)));
+    e.push_back(Edit::Set(p + "m_birth_date", Day(year, month, day)));
     e.push_back(Edit::Set(p + "m_education", One(m < 2 ? "primary" : "junior_high")));
     int age = 2026 - year;
     if (age >= 5 && age <= 23) e.push_back(Edit::Set(p + "m_in_school", One("yes")));

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -166,11 +167,61 @@ struct MigrationReport {
 struct OutboxEntry {
   int64_t seq = 0;
   RecordId record_id;
+  std::string scope;  // PushableChanges only: the record's scope (village)
   std::string path;
   std::optional<v1::Value> value;
   int64_t base_version = 0;
   HlcTimestamp hlc = 0;
   Author author;
+};
+
+// --- sync support (used by doorstep_sync's client; see docs/sync.md) ---
+
+// The server's answer for one pushed change.
+struct PushAck {
+  RecordId record_id;
+  std::string path;
+  HlcTimestamp pushed_hlc = 0;  // the HLC of the value that was pushed
+  int64_t version = 0;          // the field's server version now
+  // The server's current value differs from the pushed one (a conflict this change lost):
+  // adopt it unless the field was edited again locally since the push.
+  bool adopt = false;
+  std::optional<v1::Value> value;  // adopt: nullopt = cleared
+  HlcTimestamp value_hlc = 0;
+  Author value_author;
+  bool quarantined = false;  // kept by the server for a reviewer; no longer pending here
+};
+
+// A record header from a pull page.
+struct RemoteRecord {
+  RecordId id;
+  std::string form_id;
+  std::string form_version;
+};
+
+// A field value from a pull page.
+struct RemoteChange {
+  RecordId record_id;
+  std::string path;
+  std::optional<v1::Value> value;  // nullopt = cleared
+  int64_t version = 0;
+  HlcTimestamp hlc = 0;
+  Author author;
+};
+
+struct PullApplyStats {
+  size_t applied = 0;          // values written
+  size_t kept_local = 0;       // skipped: the field has a pending local edit
+  size_t records_created = 0;  // records first seen in this page
+  size_t unchanged = 0;        // already held (e.g. the device's own pushed value)
+};
+
+// One synced field for checksums: live, not calculated.
+struct SyncedField {
+  RecordId record_id;
+  std::string scope;  // value of the form's scope field; empty when unset
+  std::string path;
+  const v1::Value* value = nullptr;
 };
 
 struct AuditEntry {
@@ -251,6 +302,31 @@ class Store {
   Result<std::vector<OutboxEntry>> PendingChanges(size_t limit = 0);  // 0 = all, oldest first
   Result<int64_t> OutboxSize();
   Result<std::vector<AuditEntry>> AuditTrail(const RecordId& id);
+
+  // --- sync ---
+  // Pending changes ready to push, oldest first, with each record's scope. Records whose scope
+  // field is not filled in yet are left out (they wait until the village is known). For "@deleted"
+  // the base_version is the highest server version seen of any field of the record.
+  Result<std::vector<OutboxEntry>> PushableChanges(size_t limit = 0);
+  // Applies the server's answers to a push in one transaction: `pending` is cleared where the HLC
+  // is still the one pushed (an edit made during the push stays pending), server versions are
+  // recorded, lost conflicts adopt the winner. The sync value "batch_seq" is set to
+  // `next_batch_seq` in the same transaction, so an acknowledged batch number is never reused.
+  Status AcknowledgePush(const std::vector<PushAck>& acks, uint64_t next_batch_seq);
+  // Applies one pull page in one transaction and stores `next_cursor` as the pull cursor in the
+  // same transaction. Records are created from `records` when first seen (their form version must
+  // be installed: kFailedPrecondition otherwise, and nothing is applied). A field with a pending
+  // local edit keeps the local value. Calculated fields of touched records are recomputed.
+  Result<PullApplyStats> ApplyPulled(const std::vector<RemoteRecord>& records,
+                                     const std::vector<RemoteChange>& changes,
+                                     int64_t next_cursor);
+  // Every synced field (live, not calculated), for checksums. `scopes` empty = all.
+  Status ForEachSyncedField(const std::vector<std::string>& scopes,
+                            const std::function<void(const SyncedField&)>& fn);
+  // Sync bookkeeping in the store's meta table (server URL, device id, credential, pull cursor,
+  // next batch sequence...). Keys are prefixed "sync." internally. Missing key: empty string.
+  Result<std::string> GetSyncValue(const std::string& key);
+  Status SetSyncValue(const std::string& key, const std::string& value);
 
   // "ok" or SQLite's list of problems.
   Result<std::string> IntegrityCheck();

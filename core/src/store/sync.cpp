@@ -1,0 +1,359 @@
+// The store's side of sync: what to push, applying the server's answers and pulled pages, and the
+// synced state for checksums. Every call is one transaction (see docs/sync.md).
+#include <set>
+
+#include "record/values.h"
+#include "store/impl.h"
+
+namespace doorstep {
+namespace {
+
+bool IsDerived(const CompiledForm& form, const std::string& path) {
+  if (path.empty() || path[0] == '@') return false;
+  auto parsed = FieldPath::Parse(path);
+  if (!parsed.ok() || parsed->is_instance()) return false;
+  const FieldInfo* fi = form.Find(parsed->leaf());
+  return fi != nullptr && fi->calculate.has_value();
+}
+
+// Keeps the record row's state / deleted / form version in step with its metadata fields.
+Status SyncRecordRow(store::Db& db, Store::Impl& impl, LoadedRecord& rec) {
+  auto state = rec.values.find(std::string(kMetaState));
+  rec.state = state != rec.values.end() && state->second.text() == "finalized"
+                  ? RecordState::kFinalized
+                  : RecordState::kDraft;
+  auto deleted = rec.values.find(std::string(kMetaDeleted));
+  rec.deleted = deleted != rec.values.end() && deleted->second.flag();
+  auto form = rec.values.find(std::string(kMetaForm));
+  if (form != rec.values.end()) {
+    const std::string& key = form->second.text();
+    auto at = key.find('@');
+    if (at != std::string::npos && key.substr(at + 1) != rec.form->version()) {
+      DS_ASSIGN_OR_RETURN(rec.form, impl.Form(key.substr(0, at), key.substr(at + 1)));
+    }
+  }
+  DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+      "UPDATE record SET state = ?, deleted = ?, form_version = ?, updated_hlc = ? WHERE id = ?"));
+  return upd.Bind(1, rec.state == RecordState::kFinalized ? 1 : 0)
+      .Bind(2, rec.deleted ? 1 : 0)
+      .Bind(3, rec.form->version())
+      .Bind(4, static_cast<int64_t>(rec.updated))
+      .BindBlob(5, rec.id.AsBytes())
+      .Run();
+}
+
+}  // namespace
+
+Result<int64_t> Store::Impl::AuthorId(const Author& a) {
+  if (a == author && author_id != 0) return author_id;
+  DS_ASSIGN_OR_RETURN(auto ins, db->Prepare("INSERT OR IGNORE INTO author(surveyor, device) VALUES(?, ?)"));
+  DS_RETURN_IF_ERROR(ins.Bind(1, a.surveyor_id).Bind(2, a.device_id).Run());
+  DS_ASSIGN_OR_RETURN(auto sel, db->Prepare("SELECT id FROM author WHERE surveyor = ? AND device = ?"));
+  sel.Bind(1, a.surveyor_id).Bind(2, a.device_id);
+  DS_ASSIGN_OR_RETURN(bool row, sel.Step());
+  if (!row) return Status(Code::kInternal, "author row missing after insert");
+  return sel.Int(0);
+}
+
+std::string Store::Impl::ScopeOf(const LoadedRecord& rec) const {
+  const std::string& field = rec.form->def().scope_field();
+  if (field.empty()) return {};
+  auto it = rec.values.find(field);
+  if (it == rec.values.end()) return {};
+  if (it->second.kind_case() == v1::Value::kText) return it->second.text();
+  if (it->second.kind_case() == v1::Value::kSelectOne) return it->second.select_one();
+  return {};
+}
+
+Status Store::Impl::SetMeta(const std::string& key, const std::string& value) {
+  DS_ASSIGN_OR_RETURN(auto st, db->Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)"));
+  return st.Bind(1, key).Bind(2, value).Run();
+}
+
+Result<std::string> Store::GetSyncValue(const std::string& key) {
+  DS_ASSIGN_OR_RETURN(auto st, impl_->db->Prepare("SELECT value FROM meta WHERE key = ?"));
+  st.Bind(1, "sync." + key);
+  DS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::string();
+  return std::string(st.Text(0));
+}
+
+Status Store::SetSyncValue(const std::string& key, const std::string& value) {
+  return impl_->SetMeta("sync." + key, value);
+}
+
+Result<std::vector<OutboxEntry>> Store::PushableChanges(size_t limit) {
+  auto& db = *impl_->db;
+  DS_ASSIGN_OR_RETURN(auto pending, PendingChanges(0));
+  std::vector<OutboxEntry> out;
+  std::map<std::string, std::pair<bool, std::string>> scopes;  // record bytes -> (pushable, scope)
+  for (auto& e : pending) {
+    std::string key(e.record_id.AsBytes());
+    auto it = scopes.find(key);
+    if (it == scopes.end()) {
+      DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(e.record_id));
+      std::string scope = impl_->ScopeOf(rec);
+      bool pushable = rec.form->def().scope_field().empty() || !scope.empty();
+      it = scopes.emplace(key, std::make_pair(pushable, scope)).first;
+    }
+    if (!it->second.first) continue;
+    e.scope = it->second.second;
+    if (e.path == kMetaDeleted) {
+      DS_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT coalesce(max(version), 0) FROM value WHERE record_id = ?"));
+      st.BindBlob(1, e.record_id.AsBytes());
+      DS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (row) e.base_version = st.Int(0);
+    }
+    out.push_back(std::move(e));
+    if (limit != 0 && out.size() == limit) break;
+  }
+  return out;
+}
+
+Status Store::AcknowledgePush(const std::vector<PushAck>& acks, uint64_t next_batch_seq) {
+  DS_RETURN_IF_ERROR(impl_->RequireAuthor());
+  auto& db = *impl_->db;
+  DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(db));
+  std::map<std::string, LoadedRecord> adopted;  // records whose values changed: recompute derived
+  std::set<std::string> touched;
+  for (const auto& ack : acks) {
+    std::string rid(ack.record_id.AsBytes());
+    touched.insert(rid);
+    DS_ASSIGN_OR_RETURN(auto sel, db.Prepare(
+        "SELECT hlc, value, author FROM value WHERE record_id = ? AND path = ? AND pending IS NOT NULL"));
+    sel.BindBlob(1, rid).Bind(2, ack.path);
+    DS_ASSIGN_OR_RETURN(bool row, sel.Step());
+    if (!row) continue;  // already acknowledged (a replayed answer)
+    const bool unchanged = static_cast<HlcTimestamp>(sel.Int(0)) == ack.pushed_hlc;
+    if (!unchanged) {
+      // Edited again during the push: stays pending, on top of the version the server now has.
+      DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+          "UPDATE value SET version = ? WHERE record_id = ? AND path = ?"));
+      DS_RETURN_IF_ERROR(upd.Bind(1, ack.version).BindBlob(2, rid).Bind(3, ack.path).Run());
+      continue;
+    }
+    if (ack.adopt && !ack.quarantined) {
+      auto it = adopted.find(rid);
+      if (it == adopted.end()) {
+        DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(ack.record_id));
+        it = adopted.emplace(rid, std::move(rec)).first;
+      }
+      LoadedRecord& rec = it->second;
+      // The local value lost a conflict: keep it in the audit trail, take the winner.
+      auto row_meta = rec.rows.find(ack.path);
+      auto live = rec.values.find(ack.path);
+      DS_ASSIGN_OR_RETURN(auto audit, db.Prepare(
+          "INSERT INTO audit(record_id, seq, path, value, hlc, author) VALUES(?, ?, ?, ?, ?, ?)"));
+      DS_RETURN_IF_ERROR(audit.BindBlob(1, rid)
+                             .Bind(2, rec.next_audit_seq++)
+                             .Bind(3, ack.path)
+                             .BindBlob(4, live != rec.values.end() ? live->second.SerializeAsString()
+                                                                   : std::string())
+                             .Bind(5, static_cast<int64_t>(row_meta->second.hlc))
+                             .Bind(6, row_meta->second.author)
+                             .Run());
+      DS_ASSIGN_OR_RETURN(int64_t author, impl_->AuthorId(ack.value_author));
+      DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+          "UPDATE value SET value = ?, hlc = ?, author = ?, version = ?, pending = NULL "
+          "WHERE record_id = ? AND path = ?"));
+      DS_RETURN_IF_ERROR(upd.BindBlob(1, ack.value ? ack.value->SerializeAsString() : std::string())
+                             .Bind(2, static_cast<int64_t>(ack.value_hlc))
+                             .Bind(3, author)
+                             .Bind(4, ack.version)
+                             .BindBlob(5, rid)
+                             .Bind(6, ack.path)
+                             .Run());
+      impl_->hlc->Observe(ack.value_hlc);
+      if (ack.value) {
+        rec.values[ack.path] = *ack.value;
+      } else {
+        rec.values.erase(ack.path);
+      }
+      row_meta->second.hlc = ack.value_hlc;
+      row_meta->second.author = author;
+      row_meta->second.cleared = !ack.value;
+      continue;
+    }
+    DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+        "UPDATE value SET version = ?, pending = NULL WHERE record_id = ? AND path = ?"));
+    DS_RETURN_IF_ERROR(upd.Bind(1, ack.quarantined ? int64_t{0} : ack.version)
+                           .BindBlob(2, rid)
+                           .Bind(3, ack.path)
+                           .Run());
+  }
+  for (auto& [rid, rec] : adopted) {
+    DS_RETURN_IF_ERROR(impl_->RecomputeDerived(rec));
+    DS_RETURN_IF_ERROR(SyncRecordRow(db, *impl_, rec));
+  }
+  // Records with nothing pending leave the outbox.
+  for (const auto& rid : touched) {
+    DS_ASSIGN_OR_RETURN(auto del, db.Prepare(
+        "DELETE FROM outbox WHERE record_id = ?1 AND NOT EXISTS "
+        "(SELECT 1 FROM value WHERE record_id = ?1 AND pending IS NOT NULL)"));
+    DS_RETURN_IF_ERROR(del.BindBlob(1, rid).Run());
+  }
+  DS_RETURN_IF_ERROR(impl_->SetMeta("sync.batch_seq", std::to_string(next_batch_seq)));
+  DS_RETURN_IF_ERROR(impl_->PersistHlc());
+  return txn->Commit();
+}
+
+Result<PullApplyStats> Store::ApplyPulled(const std::vector<RemoteRecord>& records,
+                                          const std::vector<RemoteChange>& changes,
+                                          int64_t next_cursor) {
+  DS_RETURN_IF_ERROR(impl_->RequireAuthor());
+  auto& db = *impl_->db;
+  DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(db));
+  PullApplyStats stats;
+  HlcTimestamp now = impl_->hlc->Now();
+  for (const auto& r : records) {
+    DS_ASSIGN_OR_RETURN(auto sel, db.Prepare("SELECT 1 FROM record WHERE id = ?"));
+    sel.BindBlob(1, r.id.AsBytes());
+    DS_ASSIGN_OR_RETURN(bool exists, sel.Step());
+    if (exists) continue;
+    auto form = impl_->Form(r.form_id, r.form_version);
+    if (!form.ok()) {
+      return Status(Code::kFailedPrecondition,
+                    "pulled record uses form " + r.form_id + "@" + r.form_version +
+                        ", which is not installed on this device (sync forms first)",
+                    r.id.ToString());
+    }
+    DS_ASSIGN_OR_RETURN(auto ins, db.Prepare(
+        "INSERT INTO record(id, form_id, form_version, state, deleted, created_hlc, updated_hlc) "
+        "VALUES(?, ?, ?, 0, 0, ?, ?)"));
+    DS_RETURN_IF_ERROR(ins.BindBlob(1, r.id.AsBytes())
+                           .Bind(2, r.form_id)
+                           .Bind(3, r.form_version)
+                           .Bind(4, static_cast<int64_t>(now))
+                           .Bind(5, static_cast<int64_t>(now))
+                           .Run());
+    ++stats.records_created;
+  }
+  std::map<std::string, LoadedRecord> touched;
+  for (const auto& c : changes) {
+    std::string rid(c.record_id.AsBytes());
+    auto it = touched.find(rid);
+    if (it == touched.end()) {
+      auto rec = impl_->Load(c.record_id);
+      if (!rec.ok()) {
+        return Status(rec.status().code(),
+                      "pulled change for a record without header: " + rec.status().message(),
+                      c.record_id.ToString() + "/" + c.path);
+      }
+      it = touched.emplace(rid, std::move(rec).value()).first;
+    }
+    LoadedRecord& rec = it->second;
+    impl_->hlc->Observe(c.hlc);
+    auto row = rec.rows.find(c.path);
+    if (row != rec.rows.end()) {
+      DS_ASSIGN_OR_RETURN(auto sel, db.Prepare(
+          "SELECT pending FROM value WHERE record_id = ? AND path = ?"));
+      sel.BindBlob(1, rid).Bind(2, c.path);
+      DS_ASSIGN_OR_RETURN(bool found, sel.Step());
+      if (found && !sel.IsNull(0)) {
+        ++stats.kept_local;  // the local edit will meet the merge rule on push
+        continue;
+      }
+      if (row->second.version >= c.version) {
+        ++stats.unchanged;
+        continue;
+      }
+      auto live = rec.values.find(c.path);
+      bool same = row->second.hlc == c.hlc &&
+                  (c.value ? live != rec.values.end() && record::SameValue(live->second, *c.value)
+                           : live == rec.values.end());
+      if (same) {
+        DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+            "UPDATE value SET version = ? WHERE record_id = ? AND path = ?"));
+        DS_RETURN_IF_ERROR(upd.Bind(1, c.version).BindBlob(2, rid).Bind(3, c.path).Run());
+        row->second.version = c.version;
+        ++stats.unchanged;
+        continue;
+      }
+      // Superseded local version goes to the audit trail.
+      DS_ASSIGN_OR_RETURN(auto audit, db.Prepare(
+          "INSERT INTO audit(record_id, seq, path, value, hlc, author) VALUES(?, ?, ?, ?, ?, ?)"));
+      DS_RETURN_IF_ERROR(audit.BindBlob(1, rid)
+                             .Bind(2, rec.next_audit_seq++)
+                             .Bind(3, c.path)
+                             .BindBlob(4, live != rec.values.end() ? live->second.SerializeAsString()
+                                                                   : std::string())
+                             .Bind(5, static_cast<int64_t>(row->second.hlc))
+                             .Bind(6, row->second.author)
+                             .Run());
+    }
+    DS_ASSIGN_OR_RETURN(int64_t author, impl_->AuthorId(c.author));
+    std::string bytes = c.value ? c.value->SerializeAsString() : std::string();
+    if (row != rec.rows.end()) {
+      DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+          "UPDATE value SET value = ?, hlc = ?, author = ?, version = ? "
+          "WHERE record_id = ? AND path = ?"));
+      DS_RETURN_IF_ERROR(upd.BindBlob(1, bytes)
+                             .Bind(2, static_cast<int64_t>(c.hlc))
+                             .Bind(3, author)
+                             .Bind(4, c.version)
+                             .BindBlob(5, rid)
+                             .Bind(6, c.path)
+                             .Run());
+    } else {
+      DS_ASSIGN_OR_RETURN(auto ins, db.Prepare(
+          "INSERT INTO value(record_id, path, value, version, hlc, author, pending) "
+          "VALUES(?, ?, ?, ?, ?, ?, NULL)"));
+      DS_RETURN_IF_ERROR(ins.BindBlob(1, rid)
+                             .Bind(2, c.path)
+                             .BindBlob(3, bytes)
+                             .Bind(4, c.version)
+                             .Bind(5, static_cast<int64_t>(c.hlc))
+                             .Bind(6, author)
+                             .Run());
+    }
+    auto& meta = rec.rows[c.path];
+    meta.version = c.version;
+    meta.hlc = c.hlc;
+    meta.author = author;
+    meta.cleared = !c.value;
+    if (c.value) {
+      rec.values[c.path] = *c.value;
+    } else {
+      rec.values.erase(c.path);
+    }
+    rec.updated = std::max(rec.updated, c.hlc);
+    ++stats.applied;
+  }
+  for (auto& [rid, rec] : touched) {
+    DS_RETURN_IF_ERROR(SyncRecordRow(db, *impl_, rec));
+    DS_RETURN_IF_ERROR(impl_->RecomputeDerived(rec));
+  }
+  DS_RETURN_IF_ERROR(impl_->SetMeta("sync.cursor", std::to_string(next_cursor)));
+  DS_RETURN_IF_ERROR(impl_->PersistHlc());
+  DS_RETURN_IF_ERROR(txn->Commit());
+  return stats;
+}
+
+Status Store::ForEachSyncedField(const std::vector<std::string>& scopes,
+                                 const std::function<void(const SyncedField&)>& fn) {
+  auto& db = *impl_->db;
+  std::vector<RecordId> ids;
+  {
+    DS_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id FROM record ORDER BY id"));
+    for (;;) {
+      DS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      std::string_view id = st.Blob(0);
+      if (id.size() != 16) return Status(Code::kCorruption, "record id is not 16 bytes");
+      ids.push_back(Uuid::FromBytes(id.data()));
+    }
+  }
+  std::set<std::string> wanted(scopes.begin(), scopes.end());
+  for (const auto& id : ids) {
+    DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(id));
+    std::string scope = impl_->ScopeOf(rec);
+    if (!wanted.empty() && !wanted.count(scope)) continue;
+    for (const auto& [path, value] : rec.values) {
+      if (IsDerived(*rec.form, path)) continue;
+      fn(SyncedField{id, scope, path, &value});
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace doorstep
