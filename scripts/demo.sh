@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# The README's first command: installs dependencies, builds the `doorstep` command line and runs a
-# scripted capture session on a tablet store (offline; sync arrives with issue 3):
-#   a household registration survey is started, members are added, a first finalize attempt lists
-#   every validation error at once, the errors are fixed, the household head, surveyor and team
-#   leader sign, an edit makes the head's signature stale, she signs again, the survey is
-#   finalized, shown, its history listed and exported as CSV and JSON.
+# The README's first command: installs dependencies, builds the `doorstep` command line and runs
+# `doorstep demo`, the product's main job end to end in one process:
+#   a township server (SQLite, HTTP on 127.0.0.1) with the household form; two tablets of one
+#   village and the township reviewer enroll with one-time tokens over libcurl; tablet A captures
+#   three households and syncs, tablet B receives them; both edit one household offline (the same
+#   field with different values, other fields, one new member each); both sync twice; the merged
+#   household and the conflict with every value are shown; the reviewer resolves it; both sync
+#   again; the per-village checksums of the server and both tablets are printed and must be equal.
+#
+#   bash scripts/demo.sh            the sync demo above
+#   bash scripts/demo.sh capture    the earlier single-tablet capture session (validation errors,
+#                                   signatures going stale, finalize, exports)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -12,6 +18,11 @@ echo "=== build (build/demo)"
 cmake -S . -B build/demo -G Ninja -DCMAKE_BUILD_TYPE=Release -DDOORSTEP_BUILD_TESTS=OFF \
   -DDOORSTEP_BUILD_BENCH=OFF > /dev/null
 cmake --build build/demo -j "${JOBS:-2}" --target doorstep
+if [ "${1:-}" != "capture" ]; then
+  exec "$PWD/build/demo/platform/cli/doorstep" demo
+fi
+
+# --- the capture session (one tablet, offline) ---
 BIN="$PWD/build/demo/platform/cli/doorstep"
 WORK="$(mktemp -d /tmp/doorstep-demo.XXXXXX)"
 export DOORSTEP_DB="$WORK/tablet-0042.db"

@@ -122,5 +122,7 @@ void RegisterLifecycleCommands(Cli& cli);  // record validate/finalize/reopen/mi
 void RegisterShowCommands(Cli& cli);    // record show, record list
 void RegisterSignCommands(Cli& cli);    // sign, signature svg, signature list
 void RegisterExportCommands(Cli& cli);  // export
+void RegisterSyncCommands(Cli& cli);    // enroll, sync, conflicts, resolve, quarantine
+void RegisterDemoCommand(Cli& cli);     // demo
 
 }  // namespace doorstep::cli

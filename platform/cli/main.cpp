@@ -84,5 +84,7 @@ int main(int argc, char** argv) {
   doorstep::cli::RegisterShowCommands(cli);
   doorstep::cli::RegisterSignCommands(cli);
   doorstep::cli::RegisterExportCommands(cli);
+  doorstep::cli::RegisterSyncCommands(cli);
+  doorstep::cli::RegisterDemoCommand(cli);
   return cli.Run(argc, argv);
 }

@@ -1,0 +1,83 @@
+// Per-village checksums: the store's synced fields through the shared ChecksumBuilder, compared
+// with the server's answer to POST /v1/checksum.
+#include <map>
+
+#include "doorstep/core/sha256.h"
+#include "doorstep/sync/checksum.h"
+#include "sync_run.h"
+
+namespace doorstep::sync::client {
+
+Result<std::vector<v1::ScopeChecksum>> LocalChecksums(Store& store,
+                                                      const std::vector<std::string>& scopes) {
+  std::map<std::string, ChecksumBuilder> builders;
+  for (const auto& s : scopes) builders[s];
+  DS_RETURN_IF_ERROR(store.ForEachSyncedField(scopes, [&](const SyncedField& f) {
+    if (f.scope.empty() || f.value == nullptr) return;  // not synced until the village is known
+    builders[f.scope].Add(f.record_id, f.path, *f.value);
+  }));
+  std::vector<v1::ScopeChecksum> out;
+  for (auto& [scope, builder] : builders) {
+    v1::ScopeChecksum c;
+    c.set_scope(scope);
+    c.set_fields(builder.fields());
+    const Digest d = builder.Finish();
+    c.set_sha256(std::string(reinterpret_cast<const char*>(d.data()), d.size()));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<std::vector<ScopeCheck>> CompareWithServer(Store& store, Rpc& rpc,
+                                                  const std::vector<std::string>& villages,
+                                                  bool all, CallStats* stats) {
+  v1::ChecksumRequest request;
+  if (!all) {
+    for (const auto& v : villages) request.add_scopes(v);
+  }
+  v1::ChecksumResponse answer;
+  DS_RETURN_IF_ERROR(rpc.Post("/v1/checksum", request, &answer, stats));
+  DS_ASSIGN_OR_RETURN(auto local,
+                      LocalChecksums(store, all ? std::vector<std::string>{} : villages));
+  std::map<std::string, ScopeCheck> checks;
+  auto hex = [](const std::string& bytes) {
+    return ToHex(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  };
+  for (const auto& c : local) {
+    ScopeCheck& check = checks[c.scope()];
+    check.scope = c.scope();
+    check.local_fields = c.fields();
+    check.local_sha256 = hex(c.sha256());
+  }
+  for (const auto& c : answer.scopes()) {
+    if (!all && checks.find(c.scope()) == checks.end()) continue;  // not asked for
+    ScopeCheck& check = checks[c.scope()];
+    check.scope = c.scope();
+    check.server_fields = c.fields();
+    check.server_sha256 = hex(c.sha256());
+  }
+  std::vector<ScopeCheck> out;
+  for (auto& [scope, check] : checks) out.push_back(std::move(check));
+  return out;
+}
+
+Status SyncClient::Run::Checksums() {
+  SetPhase(SyncPhase::kChecksum);
+  CallStats stats;
+  auto checks = CompareWithServer(store_, *rpc_, enrollment_.villages,
+                                  enrollment_.reviewer && enrollment_.villages.empty(), &stats);
+  Count(stats);
+  if (!checks.ok()) return checks.status();
+  result_.checksums = std::move(checks).value();
+  result_.checksums_verified = true;
+  for (const auto& c : result_.checksums) {
+    if (!c.match()) {
+      LogTo(client_.logger_, LogLevel::kError,
+            "checksum mismatch for village " + c.scope + ": " + std::to_string(c.local_fields) +
+                " fields here, " + std::to_string(c.server_fields) + " on the server");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace doorstep::sync::client

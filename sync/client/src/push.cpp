@@ -1,0 +1,246 @@
+// The push phase: the batch left in flight by an earlier sync first (byte-identical, so the
+// server replays its answer if it had applied it), then the pending changes of the device's
+// villages in batches; each answer is acknowledged in one store transaction that also advances
+// the batch number.
+#include <chrono>
+#include <map>
+#include <utility>
+
+#include "doorstep/sync/wire.h"
+#include "sync_run.h"
+
+namespace doorstep::sync::client {
+namespace {
+
+uint64_t ParseSeq(const std::string& text) {
+  uint64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return n;
+}
+
+// "<batch_seq> <encoding> <base64 of the encoded body>"
+std::string InflightValue(uint64_t seq, Encoding encoding, const std::string& body) {
+  return std::to_string(seq) + " " + EncodingName(encoding) + " " + Base64Encode(body);
+}
+
+bool SameValue(const v1::Value& a, const v1::Value& b) {
+  return a.SerializeAsString() == b.SerializeAsString();
+}
+
+int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Status SyncClient::Run::Push() {
+  SetPhase(SyncPhase::kPush);
+  DS_ASSIGN_OR_RETURN(std::string seq_text, store_.GetSyncValue(kKeyBatchSeq));
+  uint64_t seq = std::max<uint64_t>(1, ParseSeq(seq_text));
+  DS_RETURN_IF_ERROR(ResendInflight(seq));
+  DS_ASSIGN_OR_RETURN(seq_text, store_.GetSyncValue(kKeyBatchSeq));
+  seq = std::max<uint64_t>(1, ParseSeq(seq_text));
+
+  DS_ASSIGN_OR_RETURN(auto entries, store_.PushableChanges());
+  result_.out_of_scope.clear();  // this pass's view
+  std::vector<OutboxEntry> in_scope;
+  std::map<RecordId, size_t> out_of_scope;
+  std::set<RecordId> records;
+  std::map<RecordId, std::string> scopes;
+  for (auto& e : entries) {
+    if (InScope(e.scope)) {
+      records.insert(e.record_id);
+      in_scope.push_back(std::move(e));
+    } else {
+      ++out_of_scope[e.record_id];
+      scopes[e.record_id] = e.scope;
+    }
+  }
+  for (const auto& [id, n] : out_of_scope) {
+    result_.out_of_scope.push_back({id, scopes[id], n});
+    LogTo(client_.logger_, LogLevel::kWarning,
+          "record " + id.ToString() + " is outside this device's villages; " + std::to_string(n) +
+              " changes stay pending");
+  }
+  progress_state_.changes_to_push += in_scope.size();
+  progress_state_.records_to_push += records.size();
+  Report();
+  if (in_scope.empty()) return Status::Ok();
+
+  std::vector<v1::ChangeSet> batches =
+      BuildBatches(in_scope, enrollment_.device_id, seq, options_.batch_bytes, rpc_->encoding());
+  for (auto& batch : batches) {
+    if (cancelled()) return CancelledStatus("push");
+    batch.set_device_clock_ms(static_cast<uint64_t>(WallClockMs()));
+    auto body = EncodeBody(batch, rpc_->encoding());
+    if (!body.ok()) return body.status();
+    DS_RETURN_IF_ERROR(store_.SetSyncValue(
+        kKeyInflight, InflightValue(batch.batch_seq(), rpc_->encoding(), *body)));
+    DS_RETURN_IF_ERROR(SendBatch(batch, *body, rpc_->encoding()));
+  }
+  return Status::Ok();
+}
+
+Status SyncClient::Run::ResendInflight(uint64_t batch_seq) {
+  DS_ASSIGN_OR_RETURN(std::string inflight, store_.GetSyncValue(kKeyInflight));
+  if (inflight.empty()) return Status::Ok();
+  const size_t a = inflight.find(' ');
+  const size_t b = a == std::string::npos ? a : inflight.find(' ', a + 1);
+  bool usable = b != std::string::npos && ParseSeq(inflight.substr(0, a)) == batch_seq;
+  Encoding encoding = Encoding::kIdentity;
+  std::string body;
+  v1::ChangeSet set;
+  if (usable) {
+    auto enc = ParseEncoding(inflight.substr(a + 1, b - a - 1));
+    auto bytes = Base64Decode(std::string_view(inflight).substr(b + 1));
+    usable = enc.ok() && bytes.ok() && DecodeBody(*bytes, *enc, &set).ok() &&
+             set.batch_seq() == batch_seq && ValidateChangeSet(set).ok();
+    if (usable) {
+      encoding = *enc;
+      body = std::move(bytes).value();
+    }
+  }
+  if (!usable) {
+    // Acknowledged already (the batch number moved on) or unreadable: its changes, if still
+    // pending, go out in fresh batches.
+    return store_.SetSyncValue(kKeyInflight, "");
+  }
+  LogTo(client_.logger_, LogLevel::kInfo,
+        "resending batch " + std::to_string(batch_seq) + " left unacknowledged");
+  progress_state_.changes_to_push += static_cast<size_t>(set.changes_size());
+  Report();
+  return SendBatch(set, body, encoding);
+}
+
+Status SyncClient::Run::SendBatch(const v1::ChangeSet& set, const std::string& body,
+                                  Encoding encoding) {
+  CallStats stats;
+  v1::PushResult answer;
+  Status sent = rpc_->PostEncoded("/v1/push", body, encoding, &answer, &stats);
+  Count(stats);
+  if (!sent.ok()) {
+    const int http = stats.http_status;
+    if (http == 409) {
+      // The server holds other content under this number (e.g. a store restored from a
+      // backup): the number is used up. Nothing was acknowledged; the changes stay pending and
+      // the next sync sends them under the next number.
+      DS_RETURN_IF_ERROR(store_.SetSyncValue(kKeyBatchSeq, std::to_string(set.batch_seq() + 1)));
+      DS_RETURN_IF_ERROR(store_.SetSyncValue(kKeyInflight, ""));
+      return Status(sent.code(),
+                    sent.message() + " (batch " + std::to_string(set.batch_seq()) +
+                        " skipped; the next sync sends its changes again)",
+                    sent.where());
+    }
+    if (http >= 400 && http < 500 && http != 401) {
+      // Refused without being applied: rebuild from the outbox next time.
+      DS_RETURN_IF_ERROR(store_.SetSyncValue(kKeyInflight, ""));
+    }
+    return sent;
+  }
+  ++result_.batches_sent;
+  if (answer.replayed()) ++result_.batches_replayed;
+  DS_RETURN_IF_ERROR(AcknowledgeResult(set, answer));
+  return store_.SetSyncValue(kKeyInflight, "");
+}
+
+Status SyncClient::Run::AcknowledgeResult(const v1::ChangeSet& set, const v1::PushResult& answer) {
+  if (answer.batch_seq() != set.batch_seq()) {
+    return Status(Code::kCorruption, "POST /v1/push: answer for batch " +
+                                         std::to_string(answer.batch_seq()) + " to batch " +
+                                         std::to_string(set.batch_seq()));
+  }
+  std::vector<PushAck> acks;
+  acks.reserve(static_cast<size_t>(answer.results_size()));
+  std::vector<bool> answered(static_cast<size_t>(set.changes_size()), false);
+  std::map<size_t, int64_t> adopted;  // ack index -> conflict id
+  for (const auto& r : answer.results()) {
+    if (r.index() >= static_cast<uint32_t>(set.changes_size()) || answered[r.index()]) {
+      return Status(Code::kCorruption, "POST /v1/push: answer with a bad change index",
+                    "results.index " + std::to_string(r.index()));
+    }
+    answered[r.index()] = true;
+    const v1::FieldChange& change = set.changes(static_cast<int>(r.index()));
+    PushAck ack;
+    ack.record_id = ChangeRecordId(change);
+    ack.path = ChangePath(set, change);
+    ack.pushed_hlc = change.hlc();
+    ack.version = r.version();
+    switch (r.outcome()) {
+      case v1::ChangeResult::ACCEPTED:
+        ++result_.accepted;
+        break;
+      case v1::ChangeResult::DUPLICATE:
+        ++result_.duplicates;
+        break;
+      case v1::ChangeResult::CONFLICT: {
+        const bool ours = r.winner_hlc() == change.hlc() &&
+                          r.winner_cleared() == change.cleared() &&
+                          (change.cleared() || SameValue(r.winner(), change.value()));
+        if (!ours) {
+          ack.adopt = true;
+          if (!r.winner_cleared()) ack.value = r.winner();
+          ack.value_hlc = r.winner_hlc();
+          adopted[acks.size()] = r.conflict_id();
+        }
+        ++result_.conflicts;
+        result_.conflicts_seen.push_back({r.conflict_id(), ack.record_id, ack.path, ours});
+        break;
+      }
+      case v1::ChangeResult::QUARANTINED:
+        ack.quarantined = true;
+        ++result_.quarantined;
+        result_.quarantined_changes.push_back({ack.record_id, ack.path, r.reason()});
+        LogTo(client_.logger_, LogLevel::kWarning,
+              "change of " + ack.record_id.ToString() + " " + ack.path +
+                  " quarantined by the server: " + r.reason());
+        break;
+      default:
+        continue;  // unknown outcome: leave the change pending
+    }
+    records_pushed_.insert(ack.record_id);
+    acks.push_back(std::move(ack));
+  }
+  if (!adopted.empty()) FillWinnerAuthors(adopted, &acks);
+  DS_RETURN_IF_ERROR(store_.AcknowledgePush(acks, set.batch_seq() + 1));
+  result_.changes_pushed += acks.size();
+  progress_state_.changes_pushed += acks.size();
+  progress_state_.records_pushed = records_pushed_.size();
+  Report();
+  return Status::Ok();
+}
+
+void SyncClient::Run::FillWinnerAuthors(const std::map<size_t, int64_t>& adopted,
+                                        std::vector<PushAck>* acks) {
+  // A push answer names the winning value of a lost conflict but not who wrote it; the conflict
+  // record does, so the adopted value keeps its real author in the audit trail. Best effort: on
+  // failure the next pull cannot fix the author (same version), but values are unaffected.
+  v1::ConflictList list;
+  CallStats stats;
+  Status got = rpc_->Get("/v1/conflicts?open=1", &list, &stats);
+  Count(stats);
+  if (!got.ok()) {
+    LogTo(client_.logger_, LogLevel::kWarning,
+          "cannot read the authors of conflict winners: " + got.message());
+    return;
+  }
+  std::map<int64_t, const v1::Conflict*> by_id;
+  for (const auto& c : list.conflicts()) by_id[c.id()] = &c;
+  for (const auto& [index, conflict_id] : adopted) {
+    PushAck& ack = (*acks)[index];
+    auto it = by_id.find(conflict_id);
+    if (it == by_id.end()) continue;
+    for (const auto& candidate : it->second->candidates()) {
+      if (candidate.hlc() == ack.value_hlc && candidate.cleared() == !ack.value.has_value()) {
+        ack.value_author = {candidate.author().surveyor_id(), candidate.author().device_id()};
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace doorstep::sync::client

@@ -1,0 +1,149 @@
+// SyncClient::Run: the order of the phases, progress reporting, the overall result.
+#include "sync_run.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace doorstep::sync::client {
+
+bool SyncClient::Run::InScope(const std::string& scope) const {
+  if (enrollment_.reviewer && enrollment_.villages.empty()) return !scope.empty();
+  return std::find(enrollment_.villages.begin(), enrollment_.villages.end(), scope) !=
+         enrollment_.villages.end();
+}
+
+Status SyncClient::Run::CancelledStatus(const char* phase) const {
+  return Status(Code::kCancelled, std::string("sync cancelled during ") + phase);
+}
+
+void SyncClient::Run::SetPhase(SyncPhase phase) {
+  progress_state_.phase = phase;
+  Report();
+}
+
+void SyncClient::Run::Report() {
+  if (progress_) progress_(progress_state_);
+}
+
+void SyncClient::Run::Count(const CallStats& stats) {
+  done_sent_ += stats.bytes_sent;
+  done_received_ += stats.bytes_received;
+  progress_state_.bytes_sent = done_sent_;
+  progress_state_.bytes_received = done_received_;
+  if (stats.http_status == 401) auth_refused_ = true;
+  if (stats.http_status != 0) answered_ = true;
+}
+
+Result<size_t> SyncClient::Run::PushableInScope() {
+  DS_ASSIGN_OR_RETURN(auto entries, store_.PushableChanges());
+  return static_cast<size_t>(std::count_if(
+      entries.begin(), entries.end(), [this](const OutboxEntry& e) { return InScope(e.scope); }));
+}
+
+Status SyncClient::Run::Forms() {
+  SetPhase(SyncPhase::kForms);
+  CallStats stats;
+  auto added = InstallServerForms(store_, *rpc_, &stats);
+  Count(stats);
+  if (!added.ok()) return added.status();
+  result_.forms_installed = *added;
+  return Status::Ok();
+}
+
+SyncResult SyncClient::Run::Execute() {
+  auto enrollment = ReadEnrollment(store_);
+  if (!enrollment.ok()) {
+    result_.status = enrollment.status();
+    return result_;
+  }
+  enrollment_ = *enrollment;
+  std::string moved_to;  // a new server address, stored once the server there answered
+  if (!options_.server_url.empty()) {
+    auto url = NormalizeServerUrl(options_.server_url);
+    if (!url.ok()) {
+      result_.status = url.status();
+      return result_;
+    }
+    if (*url != enrollment_.server) moved_to = *url;
+  }
+  result_.server = moved_to.empty() ? enrollment_.server : moved_to;
+  auto rpc = OpenRpc(store_, client_.transport_, moved_to, options_.encoding);
+  if (!rpc.ok()) {
+    result_.status = rpc.status();
+    return result_;
+  }
+  rpc_ = std::move(rpc).value();
+  rpc_->set_cancel(cancel_);
+  rpc_->set_progress([this](uint64_t sent, uint64_t received) {
+    progress_state_.bytes_sent = done_sent_ + sent;
+    progress_state_.bytes_received = done_received_ + received;
+    Report();
+  });
+
+  if (options_.refresh_forms) {
+    result_.forms_status = cancelled() ? CancelledStatus("forms") : Forms();
+    // No answer at all after every retry: the server is unreachable; the other phases would
+    // only wait through their own retries.
+    unreachable_ = result_.forms_status.code() == Code::kUnavailable && !answered_;
+  }
+  if (options_.push) {
+    if (unreachable_ || auth_refused_) {
+      result_.push_skipped = true;
+    } else {
+      result_.push_status = cancelled() ? CancelledStatus("push") : Push();
+    }
+  }
+  if (unreachable_) result_.pull_skipped = true;
+  if (options_.pull && !unreachable_) {
+    if (auth_refused_ || cancelled()) {
+      result_.pull_skipped = true;
+      if (cancelled()) result_.pull_status = CancelledStatus("pull");
+    } else {
+      result_.pull_status = Pull();
+    }
+  }
+  bool complete = result_.forms_status.ok() && result_.push_status.ok() &&
+                  result_.pull_status.ok() && options_.push && options_.pull && !cancelled();
+  if (complete) {
+    // A record whose fields came in several pages may have been edited here while its village was
+    // still unknown; the pull made those edits pushable. One more push and pull sends them.
+    auto waiting = PushableInScope();
+    if (waiting.ok() && *waiting > 0) {
+      result_.push_status = Push();
+      if (result_.push_status.ok()) result_.pull_status = Pull();
+      complete = result_.push_status.ok() && result_.pull_status.ok() && !cancelled();
+    }
+    // Changes still pending in the device's villages (edited during the sync) would make the
+    // comparison fail for no fault; the next sync compares.
+    waiting = PushableInScope();
+    if (!waiting.ok() || *waiting > 0) complete = false;
+  }
+  if (options_.verify_checksums && complete) result_.checksum_status = Checksums();
+
+  if (!moved_to.empty() && answered_ && !auth_refused_) {
+    Status stored = store_.SetSyncValue(kKeyServer, moved_to);
+    if (stored.ok()) {
+      LogTo(client_.logger_, LogLevel::kInfo, "server address changed to " + moved_to);
+    } else if (result_.status.ok()) {
+      result_.status = stored;
+    }
+  }
+  auto pending = store_.PendingChanges();
+  if (pending.ok()) result_.still_pending = pending->size();
+  for (const Status* s : {&result_.forms_status, &result_.push_status, &result_.pull_status,
+                          &result_.checksum_status}) {
+    if (!s->ok() && result_.status.ok()) result_.status = *s;
+  }
+  if (cancelled() && result_.status.code() != Code::kCancelled) {
+    result_.status = CancelledStatus(SyncPhaseName(progress_state_.phase));
+  }
+  result_.bytes_sent = done_sent_;
+  result_.bytes_received = done_received_;
+  SetPhase(SyncPhase::kDone);
+  if (!result_.status.ok()) {
+    LogTo(client_.logger_, LogLevel::kWarning, "sync failed: " + result_.status.message());
+  }
+  return result_;
+}
+
+}  // namespace doorstep::sync::client

@@ -1,0 +1,88 @@
+// One SyncClient::Sync call: the phases (forms, push, pull, checksums) and their shared state.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "doorstep/sync/client/sync_client.h"
+#include "rpc.h"
+
+namespace doorstep::sync::client {
+
+// Reads the stored server URL and credential into an Rpc (kFailedPrecondition when not enrolled).
+// `server_override` (normalized) replaces the stored URL when not empty.
+Result<std::unique_ptr<Rpc>> OpenRpc(Store& store, HttpTransport& transport,
+                                     const std::string& server_override = {},
+                                     Encoding encoding = Encoding::kZstd);
+
+// GET /v1/forms and install every version; returns how many were new to the store.
+Result<size_t> InstallServerForms(Store& store, Rpc& rpc, CallStats* stats = nullptr);
+
+// Local checksums against POST /v1/checksum for `villages` (every village when `all`).
+Result<std::vector<ScopeCheck>> CompareWithServer(Store& store, Rpc& rpc,
+                                                  const std::vector<std::string>& villages,
+                                                  bool all, CallStats* stats = nullptr);
+
+// Logs at `level` when a logger is set.
+void LogTo(Logger* logger, LogLevel level, const std::string& message);
+
+class SyncClient::Run {
+ public:
+  Run(SyncClient& client, const SyncOptions& options, const ProgressFn& progress,
+      const std::atomic<bool>* cancel)
+      : client_(client),
+        store_(client.store_),
+        options_(options),
+        progress_(progress),
+        cancel_(cancel) {}
+
+  SyncResult Execute();
+
+ private:
+  // phases
+  Status Forms();
+  Status Push();
+  Status Pull();
+  Status Checksums();
+  // push helpers
+  Status ResendInflight(uint64_t batch_seq);
+  Status SendBatch(const v1::ChangeSet& set, const std::string& body, Encoding encoding);
+  Status AcknowledgeResult(const v1::ChangeSet& set, const v1::PushResult& answer);
+  void FillWinnerAuthors(const std::map<size_t, int64_t>& adopted, std::vector<PushAck>* acks);
+  Result<PullApplyStats> ApplyPage(const v1::PullPage& page, int64_t next_cursor,
+                                   bool* forms_refreshed);
+
+  bool InScope(const std::string& scope) const;
+  Result<size_t> PushableInScope();
+  bool cancelled() const { return cancel_ != nullptr && cancel_->load(); }
+  Status CancelledStatus(const char* phase) const;
+  void SetPhase(SyncPhase phase);
+  void Report();
+  // Adds a finished call's bytes to the totals.
+  void Count(const CallStats& stats);
+
+  SyncClient& client_;
+  Store& store_;
+  const SyncOptions& options_;
+  const ProgressFn& progress_;
+  const std::atomic<bool>* cancel_;
+
+  Enrollment enrollment_;
+  std::unique_ptr<Rpc> rpc_;
+  SyncProgress progress_state_;
+  SyncResult result_;
+  uint64_t done_sent_ = 0;  // bytes of finished calls
+  uint64_t done_received_ = 0;
+  std::set<RecordId> records_pushed_;
+  std::set<RecordId> records_pulled_;
+  bool auth_refused_ = false;  // a call was answered 401: stop
+  bool answered_ = false;      // some call got an HTTP answer
+  bool unreachable_ = false;   // the first call got no answer after every retry
+};
+
+}  // namespace doorstep::sync::client

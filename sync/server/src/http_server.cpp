@@ -1,0 +1,287 @@
+// HttpServer: the routes of docs/sync.md on cpp-httplib.
+#include "doorstep/sync/server/http_server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "http_body.h"
+
+namespace doorstep::sync::server {
+namespace {
+
+using httplib::ContentReader;
+using httplib::Request;
+using httplib::Response;
+
+// Per-request log state. A request is handled start to finish on one worker thread (pre-routing
+// handler, route, response write, logger), so a thread-local carries it between them.
+struct RequestLog {
+  bool active = false;
+  std::chrono::steady_clock::time_point start;
+  std::string device = "-";
+};
+thread_local RequestLog t_log;
+
+// The credential of "Authorization: Bearer <credential>", or "".
+std::string BearerCredential(const Request& req) {
+  const std::string header = req.get_header_value("Authorization");
+  constexpr std::string_view kScheme = "bearer ";
+  if (header.size() <= kScheme.size()) return {};
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(header[i])) != kScheme[i]) return {};
+  }
+  size_t b = header.find_first_not_of(' ', kScheme.size());
+  size_t e = header.find_last_not_of(" \t\r");
+  if (b == std::string::npos || e < b) return {};
+  return header.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+Status ParseListenAddress(const std::string& text, std::string* host, int* port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    return Status(Code::kInvalidArgument, "expected host:port, e.g. 127.0.0.1:8080", "listen");
+  }
+  std::string h = text.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  if (h.empty()) h = "0.0.0.0";
+  const std::string p = text.substr(colon + 1);
+  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(p) > 65535) {
+    return Status(Code::kInvalidArgument, "port must be a number from 0 to 65535", "listen");
+  }
+  *host = h;
+  *port = std::stoi(p);
+  return Status::Ok();
+}
+
+class HttpServer::Impl {
+ public:
+  Impl(SyncService* service, const HttpServerOptions& options)
+      : service_(service), logger_(options.logger) {
+    const int threads = options.threads < 1 ? 1 : options.threads;
+    server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    server.set_payload_max_length(kMaxCompressedBody);
+    server.set_read_timeout(options.read_timeout_s, 0);
+    server.set_write_timeout(options.write_timeout_s, 0);
+    server.set_keep_alive_max_count(100);
+    Routes();
+  }
+
+  httplib::Server server;
+  std::thread thread;
+
+ private:
+
+  // Reads the body (POST), authenticates (unless `open`), then runs `fn`.
+  void Serve(const Request& req, Response& res, const ContentReader* reader, bool open,
+             const std::function<void(const DeviceInfo&, const http::RequestBody&)>& fn) {
+    http::RequestBody body;
+    if (reader != nullptr) {
+      Status read = http::ReadBody(req, res, *reader, &body);
+      if (!read.ok()) return http::WriteError(req, res, read);
+    }
+    DeviceInfo device;
+    if (!open) {
+      auto who = service_->Authenticate(BearerCredential(req));
+      if (!who.ok()) {
+        if (who.status().code() == Code::kNotFound) {
+          return http::WriteUnauthenticated(req, res, who.status().message());
+        }
+        return Fail(req, res, who.status());
+      }
+      device = std::move(who).value();
+      t_log.device = device.device_id;
+    }
+    fn(device, body);
+  }
+
+  void Fail(const Request& req, Response& res, const Status& status) {
+    if (http::HttpStatusFor(status.code()) >= 500) {
+      Log(LogLevel::kError, req.method + " " + req.path + ": " + status.ToString());
+    }
+    http::WriteError(req, res, status);
+  }
+
+  template <typename Message>
+  bool Parse(const Request& req, Response& res, const http::RequestBody& body, Message* msg) {
+    Status s = http::ParseBody(body, msg);
+    if (!s.ok()) Fail(req, res, s);
+    return s.ok();
+  }
+
+  template <typename T>
+  void Answer(const Request& req, Response& res, const Result<T>& result) {
+    if (!result.ok()) return Fail(req, res, result.status());
+    http::WriteMessage(req, res, 200, *result);
+  }
+
+  void Routes() {
+    server.set_pre_routing_handler([](const Request&, Response&) {
+      t_log = RequestLog{true, std::chrono::steady_clock::now(), "-"};
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    server.set_logger([this](const Request& req, const Response& res) { LogRequest(req, res); });
+    // Errors httplib produces itself (no route, malformed request, payload too large) get an
+    // ErrorBody too; answers that already carry a body are left alone.
+    server.set_error_handler(httplib::Server::HandlerWithResponse([](const Request& req, Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      std::string code = res.status == 404 ? "not_found"
+                         : res.status == 413 ? "resource_exhausted"
+                         : res.status >= 500 ? "internal"
+                                             : "invalid_argument";
+      std::string message = res.status == 404 ? "no such endpoint: " + req.method + " " + req.path
+                            : res.status == 413 ? "request body is over the limit of 1 MiB on the wire"
+                                                : "malformed request";
+      int status = res.status;
+      http::WriteErrorBody(req, res, status, code, message, "");
+      return httplib::Server::HandlerResponse::Handled;
+    }));
+    server.set_expect_100_continue_handler([](const Request& req, Response& res) {
+      if (req.has_header("Content-Length") &&
+          req.get_header_value<uint64_t>("Content-Length") > kMaxCompressedBody) {
+        http::WriteErrorBody(req, res, 413, "resource_exhausted",
+                             "Content-Length is over the limit of 1 MiB on the wire",
+                             "Content-Length");
+        return 413;
+      }
+      return 100;
+    });
+
+    server.Get("/v1/health", [](const Request&, Response& res) {
+      // Through a content provider: httplib would gzip a text body for a client accepting gzip.
+      res.set_content_provider(2, "text/plain",
+                               [](size_t offset, size_t length, httplib::DataSink& sink) {
+                                 return sink.write("ok" + offset, length);
+                               });
+    });
+    server.Post("/v1/enroll", [this](const Request& req, Response& res, const ContentReader& rd) {
+      Serve(req, res, &rd, true, [&](const DeviceInfo&, const http::RequestBody& body) {
+        v1::EnrollRequest msg;
+        if (!Parse(req, res, body, &msg)) return;
+        auto r = service_->Enroll(msg);
+        if (!r.ok() && r.status().code() == Code::kNotFound) {
+          return http::WriteUnauthenticated(req, res, r.status().message());
+        }
+        if (r.ok()) t_log.device = r->device_id();
+        Answer(req, res, r);
+      });
+    });
+    server.Get("/v1/forms", [this](const Request& req, Response& res) {
+      Serve(req, res, nullptr, false, [&](const DeviceInfo&, const http::RequestBody&) {
+        Answer(req, res, service_->Forms());
+      });
+    });
+    server.Post("/v1/push", [this](const Request& req, Response& res, const ContentReader& rd) {
+      Serve(req, res, &rd, false, [&](const DeviceInfo& device, const http::RequestBody& body) {
+        v1::ChangeSet msg;
+        if (Parse(req, res, body, &msg)) Answer(req, res, service_->Push(device, msg));
+      });
+    });
+    server.Post("/v1/pull", [this](const Request& req, Response& res, const ContentReader& rd) {
+      Serve(req, res, &rd, false, [&](const DeviceInfo& device, const http::RequestBody& body) {
+        v1::PullRequest msg;
+        if (Parse(req, res, body, &msg)) Answer(req, res, service_->Pull(device, msg));
+      });
+    });
+    server.Post("/v1/checksum", [this](const Request& req, Response& res, const ContentReader& rd) {
+      Serve(req, res, &rd, false, [&](const DeviceInfo& device, const http::RequestBody& body) {
+        v1::ChecksumRequest msg;
+        if (Parse(req, res, body, &msg)) Answer(req, res, service_->Checksums(device, msg));
+      });
+    });
+    server.Get("/v1/conflicts", [this](const Request& req, Response& res) {
+      Serve(req, res, nullptr, false, [&](const DeviceInfo& device, const http::RequestBody&) {
+        const bool open_only = !req.has_param("open") || req.get_param_value("open") != "0";
+        Answer(req, res, service_->Conflicts(device, open_only));
+      });
+    });
+    server.Post(R"(/v1/conflicts/(\d{1,18})/resolve)",
+                [this](const Request& req, Response& res, const ContentReader& rd) {
+      Serve(req, res, &rd, false, [&](const DeviceInfo& device, const http::RequestBody& body) {
+        v1::ResolveRequest msg;
+        if (!Parse(req, res, body, &msg)) return;
+        const int64_t id = std::stoll(req.matches[1].str());
+        Answer(req, res, service_->Resolve(device, id, msg));
+      });
+    });
+    server.Get("/v1/quarantine", [this](const Request& req, Response& res) {
+      Serve(req, res, nullptr, false, [&](const DeviceInfo& device, const http::RequestBody&) {
+        Answer(req, res, service_->Quarantine(device));
+      });
+    });
+  }
+
+  void LogRequest(const Request& req, const Response& res) {
+    std::string ms = "-";
+    if (t_log.active) {
+      auto elapsed = std::chrono::steady_clock::now() - t_log.start;
+      ms = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
+    }
+    const std::string device = t_log.active ? t_log.device : "-";
+    t_log = RequestLog{};
+    Log(res.status >= 500 ? LogLevel::kWarning : LogLevel::kInfo,
+        req.method + " " + req.path + " " + std::to_string(res.status) + " device=" + device +
+            " " + ms + " ms");
+  }
+
+  void Log(LogLevel level, const std::string& line) {
+    if (logger_ != nullptr) logger_->Log(level, line);
+  }
+
+  SyncService* service_;
+  Logger* logger_;
+};
+
+HttpServer::HttpServer(SyncService* service, HttpServerOptions options)
+    : service_(service), options_(std::move(options)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() {
+  if (impl_ != nullptr) return Status(Code::kFailedPrecondition, "the server is already started");
+  auto impl = std::make_unique<Impl>(service_, options_);
+  int port = options_.port;
+  if (port == 0) {
+    port = impl->server.bind_to_any_port(options_.host);
+  } else if (!impl->server.bind_to_port(options_.host, port)) {
+    port = -1;
+  }
+  if (port <= 0) {
+    return Status(Code::kIo, "cannot listen on this address (in use, or not an address of this host)",
+                  options_.host + ":" + std::to_string(options_.port));
+  }
+  port_ = port;
+  Impl* raw = impl.get();
+  impl->thread = std::thread([raw] { raw->server.listen_after_bind(); });
+  // Wait until the listener runs, so that a Stop() right after Start() is not lost.
+  for (int i = 0; i < 5000 && !impl->server.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  impl_ = std::move(impl);
+  if (options_.logger != nullptr) {
+    options_.logger->Log(LogLevel::kInfo, "doorstep-server listening on " + url());
+  }
+  return Status::Ok();
+}
+
+std::string HttpServer::url() const {
+  const bool v6 = options_.host.find(':') != std::string::npos;
+  std::string host = options_.host == "0.0.0.0" ? "127.0.0.1" : options_.host;
+  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port_);
+}
+
+void HttpServer::Stop() {
+  if (impl_ == nullptr) return;
+  impl_->server.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_.reset();
+}
+
+}  // namespace doorstep::sync::server

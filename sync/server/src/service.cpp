@@ -1,0 +1,282 @@
+// SyncService: enrollment, authentication, forms, pull, checksums and listings. Push is in
+// push.cpp, resolution in records.cpp.
+#include "doorstep/sync/server/service.h"
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include <algorithm>
+#include <set>
+
+#include "doorstep/core/sha256.h"
+#include "doorstep/core/uuid.h"
+#include "doorstep/sync/checksum.h"
+#include "doorstep/sync/wire.h"
+#include "service_internal.h"
+
+namespace doorstep::sync::server {
+
+bool DeviceInfo::InScope(const std::string& scope) const {
+  if (reviewer) return true;
+  return std::find(villages.begin(), villages.end(), scope) != villages.end();
+}
+
+DeviceInfo DeviceInfo::Admin() {
+  DeviceInfo d;
+  d.device_id = "doorstep-server";
+  d.team = "township office";
+  d.reviewer = true;
+  return d;
+}
+
+SyncService::SyncService(ServerStore* store, ServiceOptions options)
+    : store_(store), options_(options) {}
+
+void SyncService::Log(LogLevel level, const std::string& message) {
+  if (options_.logger != nullptr) options_.logger->Log(level, message);
+}
+
+std::string SyncService::RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  options_.random->Fill(reinterpret_cast<uint8_t*>(raw.data()), raw.size());
+  return ToHex(reinterpret_cast<const uint8_t*>(raw.data()), raw.size());
+}
+
+Result<EnrollmentToken> SyncService::CreateEnrollmentToken(const std::string& team,
+                                                           const std::vector<std::string>& villages,
+                                                           bool reviewer) {
+  if (team.empty()) return Status(Code::kInvalidArgument, "a team name is required", "team");
+  if (villages.empty() && !reviewer) {
+    return Status(Code::kInvalidArgument, "at least one village is required", "villages");
+  }
+  std::set<std::string> seen;
+  for (const auto& v : villages) {
+    if (v.empty() || v.find('\n') != std::string::npos) {
+      return Status(Code::kInvalidArgument, "village names must be non-empty single lines",
+                    "villages");
+    }
+    if (!seen.insert(v).second) {
+      return Status(Code::kInvalidArgument, "a village is listed twice", "villages");
+    }
+  }
+  EnrollmentToken token{RandomHex(16), team, villages, reviewer};
+  const int64_t now = clock().NowMs();
+  auto done = internal::RunTxn<bool>(*store_, options_.max_attempts, [&](ServerTxn& txn) -> Result<bool> {
+    TokenRow row;
+    row.token_sha256 = Sha256Of(token.token);
+    row.team = team;
+    row.villages = villages;
+    row.reviewer = reviewer;
+    row.created_ms = now;
+    DS_RETURN_IF_ERROR(txn.PutToken(row));
+    return true;
+  });
+  if (!done.ok()) return done.status();
+  Log(LogLevel::kInfo, "enrollment token created for team " + team);
+  return token;
+}
+
+Result<size_t> SyncService::InstallForms(const std::vector<v1::FormDef>& defs) {
+  std::vector<std::shared_ptr<const CompiledForm>> compiled;
+  for (const auto& def : defs) {
+    DS_ASSIGN_OR_RETURN(auto form, CompiledForm::Compile(def));
+    const std::string& scope_field = form->def().scope_field();
+    if (!scope_field.empty()) {
+      const FieldInfo* fi = form->Find(scope_field);
+      if (fi == nullptr || !fi->repeats.empty()) {
+        return Status(Code::kInvalidArgument,
+                      "scope_field '" + scope_field + "' is not a field outside any repeat",
+                      form->key());
+      }
+    }
+    compiled.push_back(std::move(form));
+  }
+  const int64_t now = clock().NowMs();
+  return internal::RunTxn<size_t>(*store_, options_.max_attempts, [&](ServerTxn& txn) -> Result<size_t> {
+    size_t added = 0;
+    for (const auto& form : compiled) {
+      DS_ASSIGN_OR_RETURN(auto existing, txn.GetForm(form->form_id(), form->version()));
+      if (existing) {
+        if (!google::protobuf::util::MessageDifferencer::Equals(*existing, form->def())) {
+          return Status(Code::kAlreadyExists,
+                        "a different definition of this form version is installed", form->key());
+        }
+        continue;
+      }
+      DS_RETURN_IF_ERROR(txn.PutForm(form->def(), now));
+      ++added;
+    }
+    return added;
+  });
+}
+
+Result<std::shared_ptr<const CompiledForm>> SyncService::Form(const std::string& form_id,
+                                                              const std::string& version,
+                                                              ServerTxn* txn) {
+  const std::string key = form_id + "@" + version;
+  {
+    std::lock_guard<std::mutex> lock(forms_mu_);
+    auto it = forms_.find(key);
+    if (it != forms_.end()) return it->second;
+  }
+  DS_ASSIGN_OR_RETURN(auto def, txn != nullptr ? txn->GetForm(form_id, version)
+                                                : store_->GetForm(form_id, version));
+  if (!def) return std::shared_ptr<const CompiledForm>();
+  DS_ASSIGN_OR_RETURN(auto form, CompiledForm::Compile(std::move(*def)));
+  std::lock_guard<std::mutex> lock(forms_mu_);
+  forms_.emplace(key, form);  // installed forms never change, so a racing insert is identical
+  return form;
+}
+
+Result<v1::EnrollResponse> SyncService::Enroll(const v1::EnrollRequest& request) {
+  if (request.token().empty()) return Status(Code::kNotFound, "no enrollment token given", "token");
+  const Digest token_sha = Sha256Of(request.token());
+  const int64_t now = clock().NowMs();
+  auto response = internal::RunTxn<v1::EnrollResponse>(
+      *store_, options_.max_attempts, [&](ServerTxn& txn) -> Result<v1::EnrollResponse> {
+        DS_ASSIGN_OR_RETURN(auto token, txn.GetToken(token_sha));
+        if (!token || !token->used_by.empty()) {
+          return Status(Code::kNotFound, "unknown or already used enrollment token", "token");
+        }
+        DeviceRow device;
+        device.device_id = Uuid::Generate(*options_.random).ToString();
+        device.name = request.device_name();
+        if (device.name.size() > 200) {
+          size_t cut = 200;  // on a UTF-8 character boundary
+          while (cut > 0 && (static_cast<unsigned char>(device.name[cut]) & 0xC0) == 0x80) --cut;
+          device.name.resize(cut);
+        }
+        device.team = token->team;
+        device.villages = token->villages;
+        device.reviewer = token->reviewer;
+        std::string credential = RandomHex(32);
+        device.credential_sha256 = Sha256Of(credential);
+        device.enrolled_ms = now;
+        DS_RETURN_IF_ERROR(txn.PutDevice(device));
+        token->used_by = device.device_id;
+        token->used_ms = now;
+        DS_RETURN_IF_ERROR(txn.PutToken(*token));
+        v1::EnrollResponse r;
+        r.set_device_id(device.device_id);
+        r.set_credential(credential);
+        r.set_team(device.team);
+        for (const auto& v : device.villages) r.add_villages(v);
+        r.set_reviewer(device.reviewer);
+        return r;
+      });
+  if (response.ok()) {
+    Log(LogLevel::kInfo, "device " + response->device_id() + " enrolled for team " + response->team());
+  }
+  return response;
+}
+
+Result<DeviceInfo> SyncService::Authenticate(std::string_view credential) {
+  if (credential.empty()) return Status(Code::kNotFound, "no credential given");
+  DS_ASSIGN_OR_RETURN(auto row, store_->FindDeviceByCredential(Sha256Of(credential)));
+  if (!row) return Status(Code::kNotFound, "unknown credential");
+  DeviceInfo d;
+  d.device_id = row->device_id;
+  d.team = row->team;
+  d.villages = row->villages;
+  d.reviewer = row->reviewer;
+  return d;
+}
+
+Result<v1::FormList> SyncService::Forms() {
+  DS_ASSIGN_OR_RETURN(auto defs, store_->ListForms());
+  v1::FormList list;
+  for (auto& d : defs) *list.add_forms() = std::move(d);
+  return list;
+}
+
+Result<v1::PullPage> SyncService::Pull(const DeviceInfo& device, const v1::PullRequest& request) {
+  if (request.cursor() < 0) {
+    return Status(Code::kInvalidArgument, "cursor must not be negative", "cursor");
+  }
+  PullQuery q;
+  q.all_scopes = device.reviewer;
+  q.scopes = device.villages;
+  q.cursor = request.cursor();
+  q.limit = request.page_size() == 0 ? options_.default_page
+                                     : std::min(request.page_size(), options_.max_page);
+  DS_ASSIGN_OR_RETURN(PullRows rows, store_->Pull(q));
+  v1::PullPage page;
+  Interner interner;
+  for (const auto& f : rows.fields) {
+    v1::FieldChange* c = page.add_changes();
+    c->set_record_id(std::string(f.record_id.AsBytes()));
+    c->set_path_index(interner.Path(f.path, page.mutable_paths()));
+    if (f.cleared) {
+      c->set_cleared(true);
+    } else {
+      *c->mutable_value() = f.value;
+    }
+    c->set_version(f.version);
+    c->set_hlc(f.hlc);
+    c->set_author_index(interner.AuthorIndex(f.author, page.mutable_authors()));
+  }
+  for (const auto& r : rows.records) {
+    v1::RecordHeader* h = page.add_records();
+    h->set_record_id(std::string(r.id.AsBytes()));
+    h->set_form_id(r.form_id);
+    h->set_form_version(r.form_version);
+    h->set_scope(r.scope);
+  }
+  page.set_next_cursor(rows.fields.empty() ? request.cursor() : rows.fields.back().version);
+  page.set_more(rows.more);
+  return page;
+}
+
+Result<v1::ChecksumResponse> SyncService::Checksums(const DeviceInfo& device,
+                                                    const v1::ChecksumRequest& request) {
+  std::vector<std::string> scopes(request.scopes().begin(), request.scopes().end());
+  if (scopes.empty()) {
+    if (device.reviewer) {
+      DS_ASSIGN_OR_RETURN(scopes, store_->ListScopes());
+    } else {
+      scopes = device.villages;
+    }
+  }
+  for (size_t i = 0; i < scopes.size(); ++i) {
+    if (!device.InScope(scopes[i])) {
+      return Status(Code::kPermissionDenied, "scope is not one of this device's villages",
+                    "scopes[" + std::to_string(i) + "]");
+    }
+  }
+  v1::ChecksumResponse response;
+  std::set<std::string> done;
+  for (const auto& scope : scopes) {
+    if (!done.insert(scope).second) continue;
+    ChecksumBuilder builder;
+    DS_RETURN_IF_ERROR(store_->ForEachLiveField(
+        scope, [&](const FieldRow& f) { builder.Add(f.record_id, f.path, f.value); }));
+    v1::ScopeChecksum* s = response.add_scopes();
+    s->set_scope(scope);
+    s->set_fields(builder.fields());
+    Digest d = builder.Finish();
+    s->set_sha256(std::string(reinterpret_cast<const char*>(d.data()), d.size()));
+  }
+  return response;
+}
+
+Result<v1::ConflictList> SyncService::Conflicts(const DeviceInfo& device, bool open_only) {
+  ConflictQuery q;
+  q.all_scopes = device.reviewer;
+  q.scopes = device.villages;
+  q.open_only = open_only;
+  DS_ASSIGN_OR_RETURN(auto conflicts, store_->ListConflicts(q));
+  v1::ConflictList list;
+  for (auto& c : conflicts) *list.add_conflicts() = std::move(c);
+  return list;
+}
+
+Result<v1::QuarantineList> SyncService::Quarantine(const DeviceInfo& reviewer) {
+  if (!reviewer.reviewer) {
+    return Status(Code::kPermissionDenied, "only a reviewer can read the quarantine");
+  }
+  DS_ASSIGN_OR_RETURN(auto rows, store_->ListQuarantine());
+  v1::QuarantineList list;
+  for (auto& q : rows) *list.add_entries() = std::move(q.entry);
+  return list;
+}
+
+}  // namespace doorstep::sync::server

@@ -1,0 +1,558 @@
+// Interned change messages: AddChange, BuildBatches (on real households from a store), validation,
+// accessors and ToRemote. Prints the measured wire size per household and the batching speed.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "doorstep/core/signature.h"
+#include "doorstep/sync/wire.h"
+#include "household_sample.h"
+#include "test_support.h"
+
+namespace doorstep::sync {
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
+constexpr bool kTimed = false;  // timings only mean something in an optimized, plain build
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kTimed = false;
+#else
+constexpr bool kTimed = true;
+#endif
+#else
+constexpr bool kTimed = true;
+#endif
+
+const char* const kMember = "members[3f2a0c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b]";
+
+RecordId Id(uint8_t fill) {
+  RecordId id;
+  id.bytes.fill(fill);
+  return id;
+}
+
+OutboxEntry Entry(const RecordId& id, std::string path, std::optional<v1::Value> value,
+                  HlcTimestamp hlc, Author author = {"s1", "d1"}, int64_t base = 0) {
+  OutboxEntry e;
+  e.record_id = id;
+  e.path = std::move(path);
+  e.value = std::move(value);
+  e.hlc = hlc;
+  e.author = std::move(author);
+  e.base_version = base;
+  return e;
+}
+
+// Real households, written through the store and read back from its outbox (so "@form",
+// "@state", instance markers and signatures look exactly as a tablet pushes them). Built once.
+const std::vector<OutboxEntry>& StoreHouseholds(size_t* count) {
+  static const size_t kHouseholds = 60;
+  static const std::vector<OutboxEntry> entries = [] {
+    testing::StoreFixture fx;
+    auto store = fx.Open();
+    REQUIRE(store->InstallForm(testing::HouseholdForm()).ok());
+    std::mt19937_64 rng(2026);
+    for (size_t i = 0; i < kHouseholds; ++i) {
+      fx.clock.now_ms += 600000;  // a household every ten minutes
+      auto rec = store->CreateRecord("household", "", testdata::HouseholdEdits(rng), true);
+      INFO(rec.status().ToString());
+      REQUIRE(rec.ok());
+    }
+    auto pending = store->PendingChanges();
+    REQUIRE(pending.ok());
+    return std::move(pending).value();
+  }();
+  *count = kHouseholds;
+  return entries;
+}
+
+// 10,000 households made from the store's by giving each copy a new record id, new member ids,
+// later HLCs and freshly drawn signatures (so copies do not compress against each other more
+// than real households would).
+std::vector<OutboxEntry> ManyHouseholds(size_t households) {
+  size_t n_templates = 0;
+  const auto& templates = StoreHouseholds(&n_templates);
+  std::vector<std::vector<const OutboxEntry*>> by_record;
+  std::map<RecordId, size_t> index;
+  for (const auto& e : templates) {
+    auto [it, added] = index.try_emplace(e.record_id, by_record.size());
+    if (added) by_record.emplace_back();
+    by_record[it->second].push_back(&e);
+  }
+  std::mt19937_64 rng(99);
+  testing::SeededRandom random(7);
+  std::vector<OutboxEntry> out;
+  out.reserve(households * templates.size() / n_templates + 16);
+  for (size_t h = 0; h < households; ++h) {
+    const auto& tmpl = by_record[h % by_record.size()];
+    RecordId id = Uuid::Generate(random);
+    std::map<std::string, std::string> member_ids;
+    HlcTimestamp shift = MakeHlc(static_cast<int64_t>(h) * 60000, 0);
+    for (const OutboxEntry* src : tmpl) {
+      OutboxEntry e = *src;
+      e.record_id = id;
+      e.hlc += shift;
+      size_t open = e.path.find('[');
+      if (open != std::string::npos) {
+        std::string old = e.path.substr(open + 1, 36);
+        auto [it, added] = member_ids.try_emplace(old);
+        if (added) it->second = Uuid::Generate(random).ToString();
+        e.path.replace(open + 1, 36, it->second);
+      }
+      if (e.value && e.value->has_signature()) {
+        auto* sig = e.value->mutable_signature();
+        sig->clear_strokes();
+        for (const auto& stroke : testdata::Handwriting(rng))
+          *sig->add_strokes() = EncodeStroke(stroke);
+        std::string digest(32, '\0');
+        random.Fill(reinterpret_cast<uint8_t*>(digest.data()), digest.size());
+        sig->set_content_sha256(digest);
+      }
+      out.push_back(std::move(e));
+    }
+  }
+  return out;
+}
+
+// The body the client sends for a batch (device clock stamped, as a real push does).
+std::string WireBody(v1::ChangeSet batch, Encoding e) {
+  batch.set_device_clock_ms(1795399200000);
+  auto body = EncodeBody(batch, e);
+  REQUIRE(body.ok());
+  return std::move(body).value();
+}
+
+// Every entry appears exactly once, in input order, with its content intact.
+void CheckCoversInOrder(const std::vector<v1::ChangeSet>& batches,
+                        const std::vector<OutboxEntry>& entries) {
+  size_t next = 0;
+  for (const auto& b : batches) {
+    REQUIRE(ValidateChangeSet(b).ok());
+    for (const auto& c : b.changes()) {
+      REQUIRE(next < entries.size());
+      const OutboxEntry& e = entries[next++];
+      CHECK(ChangeRecordId(c) == e.record_id);
+      CHECK(ChangePath(b, c) == e.path);
+      CHECK(c.hlc() == e.hlc);
+      CHECK(c.base_version() == e.base_version);
+      CHECK(ChangeAuthor(b, c) == e.author);
+      CHECK(c.cleared() == !e.value.has_value());
+      if (e.value) CHECK(c.value().SerializeAsString() == e.value->SerializeAsString());
+    }
+  }
+  CHECK(next == entries.size());
+}
+
+// CPU time of this thread: batching speed, undisturbed by other processes on a busy machine.
+double ThreadSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+}  // namespace
+
+TEST_CASE("AddChange interns paths and authors and keeps ids raw", "[sync][protocol]") {
+  Interner interner;
+  v1::ChangeSet set;
+  v1::Value v;
+  v.set_text("王秀英");
+  AddChange(Entry(Id(1), "head_name", v, 100, {"s1", "d1"}, 4), &interner, &set);
+  AddChange(Entry(Id(2), "head_name", v, 101), &interner, &set);
+  AddChange(Entry(Id(1), std::string(kMember) + "/m_name", std::nullopt, 102, {"s2", "d1"}),
+            &interner, &set);
+  AddChange(Entry(Id(2), "village", v, 103, {"s1", "d1"}), &interner, &set);
+
+  REQUIRE(set.changes_size() == 4);
+  CHECK(set.paths_size() == 3);
+  CHECK(set.authors_size() == 2);
+  const auto& c0 = set.changes(0);
+  CHECK(c0.record_id() == std::string(16, '\x01'));
+  CHECK(c0.path_index() == 0);
+  CHECK(c0.value().text() == "王秀英");
+  CHECK_FALSE(c0.cleared());
+  CHECK(c0.base_version() == 4);
+  CHECK(c0.hlc() == 100);
+  CHECK(c0.author_index() == 0);
+  CHECK(set.changes(1).path_index() == 0);
+  const auto& c2 = set.changes(2);
+  CHECK(c2.cleared());
+  CHECK_FALSE(c2.has_value());
+  CHECK(c2.path_index() == 1);
+  CHECK(c2.author_index() == 1);
+  CHECK(set.changes(3).path_index() == 2);
+  CHECK(set.changes(3).author_index() == 0);
+  CHECK(set.paths(1) == std::string(kMember) + "/m_name");
+  CHECK(set.authors(1).surveyor_id() == "s2");
+  CHECK(set.authors(1).device_id() == "d1");
+  CHECK(ValidateChangeSet([&] {
+          auto s = set;
+          s.set_batch_seq(1);
+          return s;
+        }())
+            .ok());
+
+  interner.Clear();
+  v1::ChangeSet other;
+  AddChange(Entry(Id(3), "village", v, 1), &interner, &other);
+  CHECK(other.paths_size() == 1);
+  CHECK(other.changes(0).path_index() == 0);
+}
+
+TEST_CASE("Interner keeps indexes stable with many authors", "[sync][protocol]") {
+  Interner interner;
+  google::protobuf::RepeatedPtrField<v1::AuthorRef> table;
+  std::vector<uint32_t> first(40);
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 40; ++i) {
+      Author a{"surveyor-" + std::to_string(i % 20), "device-" + std::to_string(i / 20)};
+      uint32_t idx = interner.AuthorIndex(a, &table);
+      if (round == 0) first[static_cast<size_t>(i)] = idx;
+      CHECK(idx == first[static_cast<size_t>(i)]);
+      CHECK(table.Get(static_cast<int>(idx)).surveyor_id() == a.surveyor_id);
+      CHECK(table.Get(static_cast<int>(idx)).device_id() == a.device_id);
+    }
+  }
+  CHECK(table.size() == 40);
+}
+
+TEST_CASE("batches cover every change once, in order, within the size budget", "[sync][protocol]") {
+  size_t households = 0;
+  const auto& entries = StoreHouseholds(&households);
+  REQUIRE(entries.size() > households * 80);
+  for (Encoding enc : {Encoding::kZstd, Encoding::kGzip, Encoding::kIdentity}) {
+    // The largest household alone, in this encoding.
+    size_t household_bytes = 0;
+    for (size_t i = 0; i < entries.size();) {
+      size_t j = i;
+      while (j < entries.size() && entries[j].record_id == entries[i].record_id) ++j;
+      std::vector<OutboxEntry> one(entries.begin() + static_cast<std::ptrdiff_t>(i),
+                                   entries.begin() + static_cast<std::ptrdiff_t>(j));
+      household_bytes = std::max(
+          household_bytes, WireBody(BuildBatches(one, "dev-1", 41, 1 << 20, enc)[0], enc).size());
+      i = j;
+    }
+    for (size_t max_bytes : {size_t{8} << 10, size_t{20000}, size_t{64} << 10}) {
+      INFO(EncodingName(enc) << " max_bytes " << max_bytes << ", households up to "
+                             << household_bytes << " bytes");
+      auto batches = BuildBatches(entries, "dev-1", 41, max_bytes, enc);
+      REQUIRE(batches.size() > 1);
+      CheckCoversInOrder(batches, entries);
+      const bool roomy = max_bytes >= 4 * household_bytes;
+      for (size_t i = 0; i < batches.size(); ++i) {
+        const auto& b = batches[i];
+        INFO("batch " << i << " of " << batches.size());
+        CHECK(b.batch_seq() == 41 + i);
+        CHECK(b.device_id() == "dev-1");
+        CHECK(b.device_clock_ms() == 0);  // stamped by the client when it sends
+        size_t wire = WireBody(b, enc).size();
+        CHECK(wire <= max_bytes);
+        if (i + 1 == batches.size()) continue;
+        if (roomy) {
+          // A record's changes travel together, and batches are well filled: at most about one
+          // household short of the budget.
+          CHECK(batches[i + 1].changes(0).record_id() !=
+                b.changes(b.changes_size() - 1).record_id());
+          CHECK(static_cast<double>(wire) >= 0.75 * static_cast<double>(max_bytes));
+        } else {
+          // Households larger than a batch are split; batches stay at least half full.
+          CHECK(static_cast<double>(wire) >= 0.5 * static_cast<double>(max_bytes));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("a change larger than the budget goes alone", "[sync][protocol]") {
+  size_t households = 0;
+  const auto& all = StoreHouseholds(&households);
+  std::vector<OutboxEntry> entries(all.begin(), all.begin() + 200);
+  auto batches = BuildBatches(entries, "dev-1", 1, 300, Encoding::kZstd);
+  CheckCoversInOrder(batches, entries);
+  for (const auto& b : batches) {
+    size_t wire = WireBody(b, Encoding::kZstd).size();
+    if (wire > 300) CHECK(b.changes_size() == 1);
+  }
+  // A zero budget sends every change alone.
+  auto singles = BuildBatches(entries, "dev-1", 1, 0, Encoding::kZstd);
+  CHECK(singles.size() == entries.size());
+  CheckCoversInOrder(singles, entries);
+}
+
+TEST_CASE("batching edge cases", "[sync][protocol]") {
+  CHECK(BuildBatches({}, "dev-1", 1).empty());
+  v1::Value v;
+  v.set_text("x");
+  std::vector<OutboxEntry> one = {Entry(Id(1), "village", v, 1)};
+  auto b = BuildBatches(one, "dev-1", 9);
+  REQUIRE(b.size() == 1);
+  CHECK(b[0].batch_seq() == 9);
+  CheckCoversInOrder(b, one);
+
+  // Interleaved records (not grouped): still in input order, so per-record order holds.
+  std::vector<OutboxEntry> mixed;
+  for (int i = 0; i < 3000; ++i) {
+    v.set_text("value " + std::to_string(i * 7919 % 1000));
+    mixed.push_back(Entry(Id(static_cast<uint8_t>(i % 5)), "f" + std::to_string(i % 50), v,
+                          static_cast<HlcTimestamp>(i), {"s" + std::to_string(i % 3), "d1"}));
+  }
+  auto batches = BuildBatches(mixed, "dev-1", 1, 4096);
+  REQUIRE(batches.size() > 2);
+  CheckCoversInOrder(batches, mixed);
+  for (const auto& batch : batches) CHECK(WireBody(batch, Encoding::kZstd).size() <= 4096);
+  // Tables hold only what a batch uses.
+  for (const auto& batch : batches) {
+    std::set<uint32_t> paths, authors;
+    for (const auto& c : batch.changes()) {
+      paths.insert(c.path_index());
+      authors.insert(c.author_index());
+    }
+    CHECK(paths.size() == static_cast<size_t>(batch.paths_size()));
+    CHECK(authors.size() == static_cast<size_t>(batch.authors_size()));
+  }
+}
+
+TEST_CASE("wire size per household", "[sync][protocol]") {
+  size_t households = 0;
+  const auto& entries = StoreHouseholds(&households);
+  // Records in outbox order, each with its changes.
+  std::vector<std::vector<OutboxEntry>> records;
+  for (const auto& e : entries) {
+    if (records.empty() || records.back().front().record_id != e.record_id) records.emplace_back();
+    records.back().push_back(e);
+  }
+  REQUIRE(records.size() == households);
+  size_t changes = entries.size();
+  std::printf("[wire] %zu households, %.1f changes each, %.0f B/household serialized\n", households,
+              static_cast<double>(changes) / static_cast<double>(households),
+              static_cast<double>(BuildBatches(entries, "dev-1", 1, 1 << 30)[0].ByteSizeLong()) /
+                  static_cast<double>(households));
+  // Bytes per household when a push carries `per_push` households (a surveyor syncing after
+  // every visit, a few times a day, once a day, after a week).
+  std::map<size_t, double> zstd_per_household;
+  for (size_t per_push : {size_t{1}, size_t{5}, size_t{10}, size_t{20}, size_t{60}}) {
+    for (Encoding enc : {Encoding::kZstd, Encoding::kGzip}) {
+      size_t total = 0, pushes = 0, max_push = 0;
+      for (size_t r = 0; r + per_push <= records.size(); r += per_push) {
+        std::vector<OutboxEntry> push;
+        for (size_t i = r; i < r + per_push; ++i) {
+          push.insert(push.end(), records[i].begin(), records[i].end());
+        }
+        auto batches = BuildBatches(push, "dev-1", 1, kDefaultBatchBytes, enc);
+        REQUIRE(batches.size() == 1);
+        size_t wire = WireBody(batches[0], enc).size();
+        total += wire;
+        max_push = std::max(max_push, wire);
+        ++pushes;
+      }
+      double per = static_cast<double>(total) / static_cast<double>(pushes * per_push);
+      std::printf("[wire] %-4s %2zu households per push: %5.0f B/household (largest push %zu B)\n",
+                  EncodingName(enc), per_push, per, max_push);
+      if (enc == Encoding::kZstd) zstd_per_household[per_push] = per;
+    }
+  }
+  // Issue 5's target is 2,500 bytes a household, 3 signatures of ~275 points included: met once
+  // a push carries a few households; a lone household costs more (per-change record id and HLC).
+  CHECK(zstd_per_household[5] <= 2500);
+  CHECK(zstd_per_household[20] <= 2000);
+  CHECK(zstd_per_household[1] <= 3000);
+}
+
+TEST_CASE("10,000 households batch in well under a second", "[sync][protocol]") {
+  auto entries = ManyHouseholds(10000);
+  REQUIRE(entries.size() > 800000);
+  // Twice: the first run also pays for touching fresh memory; the second is the steady state.
+  double first = 0, second = 0;
+  std::vector<v1::ChangeSet> batches;
+  for (double* seconds : {&first, &second}) {
+    batches.clear();
+    double t0 = ThreadSeconds();
+    batches = BuildBatches(entries, "dev-1", 1);
+    *seconds = ThreadSeconds() - t0;
+  }
+  size_t wire = 0;
+  size_t total_changes = 0;
+  for (const auto& b : batches) total_changes += static_cast<size_t>(b.changes_size());
+  double t1 = ThreadSeconds();
+  for (const auto& b : batches) wire += WireBody(b, Encoding::kZstd).size();
+  double encode_seconds = ThreadSeconds() - t1;
+  std::printf(
+      "[wire] 10,000 households: %zu changes -> %zu batches in %.3f s CPU (first run "
+      "%.3f s; encoding them took %.3f s); %.0f B/household on the wire\n",
+      entries.size(), batches.size(), second, first, encode_seconds,
+      static_cast<double>(wire) / 10000.0);
+  CHECK(total_changes == entries.size());
+  for (size_t i = 0; i < batches.size(); ++i) CHECK(batches[i].batch_seq() == i + 1);
+  if (kTimed) CHECK(std::min(first, second) < 1.0);
+}
+
+TEST_CASE("ValidateChangeSet names the change at fault", "[sync][protocol]") {
+  Interner interner;
+  v1::ChangeSet good;
+  good.set_device_id("dev-1");
+  good.set_batch_seq(1);
+  v1::Value v;
+  v.set_text("x");
+  AddChange(Entry(Id(1), "village", v, 1), &interner, &good);
+  AddChange(Entry(Id(1), std::string(kMember) + "/m_name", std::nullopt, 2), &interner, &good);
+  AddChange(Entry(Id(2), "@form", v, 3), &interner, &good);
+  AddChange(Entry(Id(2), "head_name", v, 4, {"s2", "d1"}), &interner, &good);
+  REQUIRE(ValidateChangeSet(good).ok());
+
+  struct Case {
+    const char* what;
+    std::function<void(v1::ChangeSet*)> damage;
+    std::string where;
+  };
+  const std::vector<Case> cases = {
+      {"short record id", [](v1::ChangeSet* s) { s->mutable_changes(2)->set_record_id("short"); },
+       "changes[2].record_id"},
+      {"path index out of range",
+       [](v1::ChangeSet* s) { s->mutable_changes(1)->set_path_index(9); }, "changes[1].path_index"},
+      {"invalid path", [](v1::ChangeSet* s) { *s->mutable_paths(0) = "not a path"; },
+       "changes[0].path_index"},
+      {"invalid instance id",
+       [](v1::ChangeSet* s) { *s->mutable_paths(1) = "members[xyz]/m_name"; },
+       "changes[1].path_index"},
+      {"unknown metadata", [](v1::ChangeSet* s) { *s->mutable_paths(2) = "@secret"; },
+       "changes[2].path_index"},
+      {"uppercase instance id (not canonical)",
+       [](v1::ChangeSet* s) {
+         *s->mutable_paths(1) = "members[3F2A0C1E-5B6D-4E7F-8A9B-0C1D2E3F4A5B]/m_name";
+       },
+       "changes[1].path_index"},
+      {"author index out of range",
+       [](v1::ChangeSet* s) { s->mutable_changes(3)->set_author_index(2); },
+       "changes[3].author_index"},
+      {"neither value nor cleared", [](v1::ChangeSet* s) { s->mutable_changes(0)->clear_value(); },
+       "changes[0].value"},
+      {"both value and cleared", [](v1::ChangeSet* s) { s->mutable_changes(3)->set_cleared(true); },
+       "changes[3].value"},
+      {"negative base version",
+       [](v1::ChangeSet* s) { s->mutable_changes(1)->set_base_version(-1); },
+       "changes[1].base_version"},
+      {"unused invalid path", [](v1::ChangeSet* s) { s->add_paths("9lives"); }, "paths[4]"},
+      {"batch_seq 0", [](v1::ChangeSet* s) { s->set_batch_seq(0); }, "batch_seq"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    v1::ChangeSet bad = good;
+    c.damage(&bad);
+    Status st = ValidateChangeSet(bad);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.code() == Code::kInvalidArgument);
+    CHECK(st.where() == c.where);
+  }
+}
+
+TEST_CASE("pull pages validate and convert to the store's input", "[sync][protocol]") {
+  Interner interner;
+  v1::PullPage page;
+  auto add_header = [&](uint8_t fill) {
+    auto* r = page.add_records();
+    r->set_record_id(std::string(16, static_cast<char>(fill)));
+    r->set_form_id("household");
+    r->set_form_version("2024.1");
+    r->set_scope("坪新冲村");
+  };
+  add_header(1);
+  add_header(2);
+  auto add = [&](uint8_t fill, const std::string& path, std::optional<std::string> text,
+                 int64_t version, Author author) {
+    auto* c = page.add_changes();
+    c->set_record_id(std::string(16, static_cast<char>(fill)));
+    c->set_path_index(interner.Path(path, page.mutable_paths()));
+    if (text) {
+      c->mutable_value()->set_text(*text);
+    } else {
+      c->set_cleared(true);
+    }
+    c->set_version(version);
+    c->set_hlc(static_cast<HlcTimestamp>(version) * 1000);
+    c->set_author_index(interner.AuthorIndex(author, page.mutable_authors()));
+  };
+  add(1, "@form", "household@2024.1", 10, {"s1", "d1"});
+  add(1, "village", "坪新冲村", 11, {"s1", "d1"});
+  add(2, "village", "坪新冲村", 11, {"s2", "d2"});
+  add(2, std::string(kMember), std::nullopt, 12, {"s2", "d2"});
+  page.set_next_cursor(12);
+  page.set_more(true);
+  REQUIRE(ValidatePullPage(page).ok());
+
+  std::vector<RemoteRecord> records;
+  std::vector<RemoteChange> changes;
+  records.push_back({});  // ToRemote replaces what the vectors held
+  ToRemote(page, &records, &changes);
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].id == Id(1));
+  CHECK(records[0].form_id == "household");
+  CHECK(records[0].form_version == "2024.1");
+  REQUIRE(changes.size() == 4);
+  CHECK(changes[0].record_id == Id(1));
+  CHECK(changes[0].path == "@form");
+  REQUIRE(changes[0].value.has_value());
+  CHECK(changes[0].value->text() == "household@2024.1");
+  CHECK(changes[0].version == 10);
+  CHECK(changes[0].hlc == 10000);
+  CHECK(changes[0].author == Author{"s1", "d1"});
+  CHECK(changes[2].author == Author{"s2", "d2"});
+  CHECK(changes[3].path == kMember);
+  CHECK_FALSE(changes[3].value.has_value());
+  CHECK(ChangePath(page, page.changes(1)) == "village");
+  CHECK(ChangeAuthor(page, page.changes(3)) == Author{"s2", "d2"});
+
+  struct Case {
+    const char* what;
+    std::function<void(v1::PullPage*)> damage;
+    std::string where;
+  };
+  const std::vector<Case> cases = {
+      {"bad header id", [](v1::PullPage* p) { p->mutable_records(1)->set_record_id("x"); },
+       "records[1].record_id"},
+      {"header without form", [](v1::PullPage* p) { p->mutable_records(0)->clear_form_id(); },
+       "records[0].form_id"},
+      {"header without version",
+       [](v1::PullPage* p) { p->mutable_records(0)->clear_form_version(); },
+       "records[0].form_version"},
+      {"change without header", [](v1::PullPage* p) { p->mutable_records()->RemoveLast(); },
+       "changes[2].record_id"},
+      {"short change id", [](v1::PullPage* p) { p->mutable_changes(3)->set_record_id(""); },
+       "changes[3].record_id"},
+      {"path index", [](v1::PullPage* p) { p->mutable_changes(0)->set_path_index(3); },
+       "changes[0].path_index"},
+      {"author index", [](v1::PullPage* p) { p->mutable_changes(1)->set_author_index(5); },
+       "changes[1].author_index"},
+      {"no version", [](v1::PullPage* p) { p->mutable_changes(1)->set_version(0); },
+       "changes[1].version"},
+      {"out of order", [](v1::PullPage* p) { p->mutable_changes(3)->set_version(9); },
+       "changes[3].version"},
+      {"cursor behind the page", [](v1::PullPage* p) { p->set_next_cursor(11); }, "next_cursor"},
+      {"neither value nor cleared",
+       [](v1::PullPage* p) { p->mutable_changes(3)->set_cleared(false); }, "changes[3].value"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    v1::PullPage bad = page;
+    c.damage(&bad);
+    Status st = ValidatePullPage(bad);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.code() == Code::kInvalidArgument);
+    CHECK(st.where() == c.where);
+  }
+
+  // An empty page (nothing new) is valid.
+  v1::PullPage empty;
+  empty.set_next_cursor(12);
+  CHECK(ValidatePullPage(empty).ok());
+}
+
+}  // namespace doorstep::sync
