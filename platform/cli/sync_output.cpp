@@ -3,7 +3,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <sstream>
 
 #include "doorstep/core/path.h"
 #include "doorstep/core/value_text.h"
@@ -90,19 +92,19 @@ void ProgressBar::Update(const SyncProgress& progress) {
 }
 
 void ProgressBar::Draw(const SyncProgress& p) {
-  constexpr int kWidth = 20;
-  std::string bar;
+  constexpr size_t kWidth = 20;
+  std::ostringstream line;
+  if (!label_.empty()) line << label_ << " ";
+  line << PhaseLabel(p.phase) << " ";
   if (p.phase == SyncPhase::kPush && p.changes_to_push > 0) {
-    const size_t filled = p.changes_pushed * kWidth / p.changes_to_push;
-    bar = "[" + std::string(filled, '#') + std::string(kWidth - filled, '-') + "] ";
+    const size_t filled = std::min(kWidth, p.changes_pushed * kWidth / p.changes_to_push);
+    line << "[" << std::string(filled, '#') << std::string(kWidth - filled, '-') << "] ";
   }
-  std::string line =
-      (label_.empty() ? "" : label_ + " ") + PhaseLabel(p.phase) + " " + bar + "up " +
-      std::to_string(p.changes_pushed) + "/" + std::to_string(p.changes_to_push) + " changes (" +
-      std::to_string(p.records_pushed) + "/" + std::to_string(p.records_to_push) + " records) " +
-      FormatBytes(p.bytes_sent) + " | down " + std::to_string(p.changes_pulled) + " changes (" +
-      std::to_string(p.records_pulled) + " records) " + FormatBytes(p.bytes_received);
-  out_ << "\r" << line << "\x1b[K" << std::flush;
+  line << "up " << p.changes_pushed << "/" << p.changes_to_push << " changes (" << p.records_pushed
+       << "/" << p.records_to_push << " records) " << FormatBytes(p.bytes_sent) << " | down "
+       << p.changes_pulled << " changes (" << p.records_pulled << " records) "
+       << FormatBytes(p.bytes_received);
+  out_ << "\r" << line.str() << "\x1b[K" << std::flush;
   drawn_ = true;
 }
 

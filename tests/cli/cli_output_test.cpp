@@ -169,7 +169,7 @@ TEST_CASE("migrate reports every dropped value", "[cli]") {
   CHECK(cli({"record", "migrate", id, "--to", "9"}).code == 1);
 }
 
-TEST_CASE("outbox lists pending changes without values; delete", "[cli]") {
+TEST_CASE("outbox lists pending changes without values, delete", "[cli]") {
   Cli cli;
   cli.Setup();
   std::string id = cli.NewRecord();

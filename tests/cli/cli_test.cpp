@@ -6,7 +6,7 @@
 
 using namespace doorstep::cli_testing;  // NOLINT: test file
 
-TEST_CASE("init creates the store; commands without a store fail", "[cli]") {
+TEST_CASE("init creates the store, commands without a store fail", "[cli]") {
   Cli cli;
   Run none = cli({"record", "list"});
   CHECK(none.code == 1);

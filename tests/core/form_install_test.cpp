@@ -90,7 +90,7 @@ TEST_CASE("bad JSON is a parse error, not a crash", "[core][form]") {
   CHECK(missing.status().code() == Code::kIo);
 }
 
-TEST_CASE("form versions install side by side; reinstalling is a no-op; changes need a version",
+TEST_CASE("form versions install side by side, reinstalling is a no-op, changes need a version",
           "[core][form]") {
   StoreFixture fx;
   auto store = fx.Open();

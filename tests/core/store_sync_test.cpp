@@ -45,7 +45,7 @@ TEST_CASE("records wait in the outbox until their village is known", "[core][syn
   CHECK(pushable.front().path == "@form");  // oldest first: the record's form travels first
 }
 
-TEST_CASE("acknowledged changes leave the outbox; an edit made during the push stays",
+TEST_CASE("acknowledged changes leave the outbox, an edit made during the push stays",
           "[core][sync]") {
   SyncFixture s;
   auto id = s.store->CreateRecord("household").value();
@@ -167,7 +167,7 @@ TEST_CASE("a page for a form this device does not have changes nothing", "[core]
   CHECK(s.store->ListRecords()->empty());
 }
 
-TEST_CASE("synced fields exclude calculations; a deletion carries the record's latest version",
+TEST_CASE("synced fields exclude calculations, a deletion carries the record's latest version",
           "[core][sync]") {
   SyncFixture s;
   auto id = s.store->CreateRecord("household").value();

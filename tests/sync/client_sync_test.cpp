@@ -290,7 +290,7 @@ TEST_CASE("a tablet whose uploads fail still downloads", "[sync][client]") {
   CHECK(TextOf(t.b.store(), *from_a, "head_name") == "王秀英");
 }
 
-TEST_CASE("progress reports phases, changes and bytes both ways; cancel stops cleanly",
+TEST_CASE("progress reports phases, changes and bytes both ways, cancel stops cleanly",
           "[sync][client]") {
   TwoTablets t;
   std::mt19937_64 rng(11);

@@ -426,7 +426,7 @@ uint64_t EnvNumber(const char* name, uint64_t fallback) {
   return v == nullptr || *v == '\0' ? fallback : std::strtoull(v, nullptr, 10);
 }
 
-TEST_CASE("random offline edits and cut syncs converge; concurrent values are kept",
+TEST_CASE("random offline edits and cut syncs converge, concurrent values are kept",
           "[sync][convergence]") {
   const uint64_t only = EnvNumber("DOORSTEP_SEED", 0);
   const uint64_t runs = EnvNumber("DOORSTEP_RUNS", 200);
