@@ -124,5 +124,6 @@ void RegisterSignCommands(Cli& cli);    // sign, signature svg, signature list
 void RegisterExportCommands(Cli& cli);  // export
 void RegisterSyncCommands(Cli& cli);    // enroll, sync, conflicts, resolve, quarantine
 void RegisterDemoCommand(Cli& cli);     // demo
+void RegisterRegistryCommands(Cli& cli);  // sample, problems, report
 
 }  // namespace doorstep::cli

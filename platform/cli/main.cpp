@@ -86,5 +86,6 @@ int main(int argc, char** argv) {
   doorstep::cli::RegisterExportCommands(cli);
   doorstep::cli::RegisterSyncCommands(cli);
   doorstep::cli::RegisterDemoCommand(cli);
+  doorstep::cli::RegisterRegistryCommands(cli);
   return cli.Run(argc, argv);
 }

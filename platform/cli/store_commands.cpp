@@ -45,19 +45,23 @@ v1::FormDef ParseFormFile(const std::string& file) {
   return std::move(def).value();
 }
 
-void RunFormInstall(Cli& cli, const std::string& file) {
-  v1::FormDef def = ParseFormFile(file);
+// Every file is parsed before anything is installed, so a bad file installs nothing.
+void RunFormInstall(Cli& cli, const std::vector<std::string>& files) {
+  std::vector<v1::FormDef> defs;
+  for (const std::string& file : files) defs.push_back(ParseFormFile(file));
   Store& store = cli.session().store();
-  bool already = false;
-  for (const auto& f : Unwrap(store.ListForms())) {
-    if (f.form_id == def.form_id() && f.version == def.version()) already = true;
+  for (const v1::FormDef& def : defs) {
+    bool already = false;
+    for (const auto& f : Unwrap(store.ListForms())) {
+      if (f.form_id == def.form_id() && f.version == def.version()) already = true;
+    }
+    Check(store.InstallForm(def));
+    const std::string title = LabelText(def.title(), cli.session().options().lang, "");
+    std::cout << (already ? "already installed " : "installed ") << def.form_id() << "@"
+              << def.version();
+    if (!title.empty()) std::cout << " " << title;
+    std::cout << "\n";
   }
-  Check(store.InstallForm(def));
-  const std::string title = LabelText(def.title(), cli.session().options().lang, "");
-  std::cout << (already ? "already installed " : "installed ") << def.form_id() << "@"
-            << def.version();
-  if (!title.empty()) std::cout << " " << title;
-  std::cout << "\n";
 }
 
 void RunFormList(Cli& cli) {
@@ -100,10 +104,11 @@ void RegisterStoreCommands(Cli& cli) {
   cli.Add(init, [&cli, init_opts] { RunInit(cli, *init_opts); });
 
   CLI::App* form = cli.Group("form", "Install and list form definitions");
-  auto file = std::make_shared<std::string>();
-  auto* install = form->add_subcommand("install", "Install a form version from a JSON FormDef");
-  install->add_option("file", *file, "Form definition (protobuf JSON mapping)")->required();
-  cli.Add(install, [&cli, file] { RunFormInstall(cli, *file); });
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto* install = form->add_subcommand(
+      "install", "Install form versions from JSON FormDefs (e.g. forms/registry/*.json)");
+  install->add_option("files", *files, "Form definitions (protobuf JSON mapping)")->required();
+  cli.Add(install, [&cli, files] { RunFormInstall(cli, *files); });
   auto* list = form->add_subcommand("list", "List installed forms and versions");
   cli.Add(list, [&cli] { RunFormList(cli); });
 

@@ -12,7 +12,11 @@
 #include "doorstep/core/form.h"
 #include "doorstep/core/hlc.h"
 #include "doorstep/core/value_text.h"
+#include "doorstep/registry/commands.h"
+#include "doorstep/registry/jsonl.h"
+#include "doorstep/registry/records.h"
 #include "doorstep/sync/server/http_server.h"
+#include "doorstep/sync/server/registry.h"
 #include "doorstep/sync/server/service.h"
 #include "doorstep/sync/server/sqlite_store.h"
 
@@ -138,6 +142,53 @@ class Commands {
     out() << devices.size() << " device(s)\n";
   }
 
+  // Returns the number of refused rows (the exit status says whether any failed).
+  size_t Import(const std::vector<std::string>& files, const std::string& format,
+                const std::string& form_version, bool dry_run) {
+    Open(false);
+    ImportOptions options;
+    options.form_version = form_version;
+    options.dry_run = dry_run;
+    options.random = ctx_.random;
+    size_t failed = 0;
+    for (const std::string& file : files) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) Fail(file + ": cannot read the file");
+      std::stringstream ss;
+      ss << in.rdbuf();
+      const bool csv = format == "csv" || (format == "auto" && file.size() > 4 &&
+                                           file.compare(file.size() - 4, 4, ".csv") == 0);
+      std::vector<Status> parse_errors;
+      auto rows = csv ? registry::ParseCsv(ss.str(), &parse_errors)
+                      : registry::ParseJsonLines(ss.str(), &parse_errors);
+      auto stats = Check(ImportRegistry(*service_, rows, options));
+      for (const Status& e : parse_errors) out() << file << ": " << e.where() << ": " << e.message() << "\n";
+      for (const auto& e : stats.errors) {
+        out() << file << ": line " << e.line << ": " << e.where << ": " << e.message << "\n";
+      }
+      const size_t refused = stats.failed_rows + parse_errors.size();
+      out() << file << (dry_run ? " (dry run, nothing written)" : "") << ": "
+            << stats.rows + parse_errors.size() << " row(s), " << refused << " refused; records "
+            << stats.records_created << " created, " << stats.records_updated << " updated, "
+            << stats.records_unchanged << " unchanged (" << stats.drafts
+            << " awaiting signatures); " << stats.fields_written << " field(s) written, "
+            << stats.fields_kept << " kept from tablets\n";
+      failed += refused;
+    }
+    return failed;
+  }
+
+  registry::Township LoadTownship(const std::vector<std::string>& villages) {
+    Open(false);
+    auto store = Check(MaterializeRecords(*service_, villages, ctx_.clock, ctx_.random));
+    return Check(registry::LoadTownship(*store, villages));
+  }
+
+  int32_t Today() {
+    const int64_t local_ms = ctx_.clock->NowMs() + int64_t{ctx_.clock->UtcOffsetMinutes()} * 60000;
+    return static_cast<int32_t>(local_ms >= 0 ? local_ms / 86400000 : (local_ms - 86399999) / 86400000);
+  }
+
  private:
   std::ostream& out() { return *ctx_.out; }
 
@@ -234,6 +285,44 @@ int RunServerCli(int argc, const char* const* argv, const CliContext& ctx) {
   CLI::App* devices = app.add_subcommand("devices", "List enrolled devices");
   add_db(devices);
 
+  std::vector<std::string> import_files;
+  std::string import_format = "auto";
+  std::string form_version = registry::kPackVersion;
+  bool dry_run = false;
+  CLI::App* import = app.add_subcommand(
+      "import", "Import the existing registry (JSON Lines or CSV) so tablets pull it pre-filled");
+  add_db(import);
+  import->add_option("files", import_files, "Export files (.jsonl or .csv)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import->add_option("--format", import_format, "auto (by extension), jsonl or csv")
+      ->check(CLI::IsMember({"auto", "jsonl", "csv"}));
+  import->add_option("--form-version", form_version, "Version of the registry forms to fill");
+  import->add_flag("--dry-run", dry_run, "Validate and count, write nothing");
+
+  registry::ProblemsRequest problems_request;
+  std::string today_text;
+  CLI::App* problems = app.add_subcommand("problems", "The problem list (问题清单) per village");
+  add_db(problems);
+  problems->add_option("--village", problems_request.villages, "Only these villages");
+  problems->add_option("--today", today_text, "Date the checks are made on (YYYY-MM-DD)");
+  problems->add_option("--max-visit-age-days", problems_request.max_visit_age_days,
+                       "A visit older than this is stale")->check(CLI::Range(1, 3650));
+  problems->add_option("--far-above-factor", problems_request.far_above_factor,
+                       "Poor households above this multiple of the line are listed");
+  problems->add_option("--max-per-capita", problems_request.max_per_capita_yuan,
+                       "Per-capita net income above this (yuan) is implausible");
+  problems->add_option("--lines", problems_request.lines_file, "Poverty-line table (JSON)")
+      ->check(CLI::ExistingFile);
+  problems->add_option("--csv", problems_request.csv_file, "Also write the list as CSV");
+
+  registry::ReportRequest report_request;
+  CLI::App* report = app.add_subcommand("report", "Village and township report");
+  add_db(report);
+  report->add_option("--village", report_request.villages, "Only these villages");
+  report->add_option("--year", report_request.year, "Report year (default: this year)");
+  report->add_option("--csv", report_request.csv_file, "Also write the report as CSV");
+
   std::ostream& err = *ctx.err;
   try {
     app.parse(argc, argv);
@@ -250,6 +339,27 @@ int RunServerCli(int argc, const char* const* argv, const CliContext& ctx) {
     if (conflicts->parsed()) commands.Conflicts(all);
     if (quarantine->parsed()) commands.Quarantine();
     if (devices->parsed()) commands.Devices();
+    if (import->parsed() &&
+        commands.Import(import_files, import_format, form_version, dry_run) > 0) {
+      ctx.out->flush();
+      err << "doorstep-server: some rows were refused (listed above); the others were imported\n";
+      return kExitFailure;
+    }
+    if (problems->parsed()) {
+      problems_request.today = commands.Today();
+      if (!today_text.empty()) {
+        auto day = registry::ParseIsoDay(today_text);
+        if (!day) throw Failure{kExitUsage, "--today: expected a date YYYY-MM-DD"};
+        problems_request.today = *day;
+      }
+      auto township = commands.LoadTownship(problems_request.villages);
+      Check(registry::RunProblems(township, problems_request, *ctx.out).status());
+    }
+    if (report->parsed()) {
+      if (report_request.year == 0) report_request.year = registry::YearOfDay(commands.Today());
+      auto township = commands.LoadTownship(report_request.villages);
+      Check(registry::RunReport(township, report_request, *ctx.out));
+    }
   } catch (const Failure& f) {
     ctx.out->flush();
     err << "doorstep-server: error: " << f.message << "\n";

@@ -49,7 +49,7 @@ enum class Durability {
 };
 
 struct StoreOptions {
-  std::string path;      // file to open or create
+  std::string path;      // file to open or create; ":memory:" = a private in-memory store
   std::string key;       // encryption key (SQLCipher builds); empty = plain file
   Clock* clock = nullptr;    // required
   Random* random = nullptr;  // required

@@ -1,0 +1,69 @@
+// Township reports (统计报表): the yearly figures the township sends to the county, per village.
+//
+// For one year, each village row counts households and people by poverty status, the poverty
+// incidence (贫困发生率 = poor people / rural population of the village register), this year's
+// inclusions, exits, returns and removals, survey progress (visited / assigned households) and the
+// misidentification (错评) and wrong-exit (错退) rates from the identification reviews. The
+// township row sums the villages and recomputes its rates from the sums (rates are never
+// averaged). ReportText renders aligned Chinese tables for the clerk; ReportCsv the same figures
+// for Excel.
+//
+// Figures only: no names, ID numbers or incomes appear in a report. Nothing here logs.
+//
+// Thread rules: pure functions over values; safe to call concurrently.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "doorstep/registry/model.h"
+
+namespace doorstep::registry {
+
+struct StatusCount {
+  int households = 0;
+  int people = 0;  // active members
+};
+
+struct VillageReport {
+  std::string county, township, village;
+  std::map<std::string, StatusCount> by_status;  // keys new, poor, lifted, returned, removed
+  int registered_households = 0;                 // non-removed households in the registry
+  int poor_people = 0;                           // active members of new/poor/returned households
+  int rural_population = 0;  // from the village register of `year` (latest <= year), 0 = unknown
+  std::optional<double> incidence;  // poor_people / rural_population, nullopt when unknown
+  int new_this_year = 0;            // status new and identification_year == year (or status_year)
+  int lifted_this_year = 0;         // status lifted and lifted_year == year
+  int returned_this_year = 0;       // status returned and status_year == year
+  int removed_this_year = 0;        // status removed and status_year == year
+  int assigned = 0;  // the register's assigned_households, or, without one, non-removed households
+  int visited = 0;   // non-removed households whose visit_day falls in `year`
+  // Reviews of `year` of kind wrong_inclusion with conclusion confirmed / not_confirmed (pending
+  // excluded).
+  int misidentification_reviewed = 0, misidentification_confirmed = 0;
+  std::optional<double> misidentification_rate;           // confirmed / reviewed, nullopt when none
+  int wrong_exit_reviewed = 0, wrong_exit_confirmed = 0;  // the same for kind wrong_exit
+  std::optional<double> wrong_exit_rate;
+};
+
+struct TownshipReport {
+  int year = 0;
+  std::vector<VillageReport> villages;  // sorted by village
+  // The township row (village "合计"): sums; rates and incidence recomputed from the sums
+  // (incidence only when every village has a population).
+  VillageReport total;
+};
+
+TownshipReport BuildReport(const Township& township, int year);
+
+// visited / assigned; nullopt when nothing is assigned.
+std::optional<double> VisitProgress(const VillageReport& row);
+
+// Chinese, aligned columns (CJK counts double width), percentages with 2 decimals.
+std::string ReportText(const TownshipReport& report);
+// One row per village plus the 合计 row; UTF-8 with BOM, RFC 4180 quoting, formula-injection guard.
+std::string ReportCsv(const TownshipReport& report);
+
+}  // namespace doorstep::registry

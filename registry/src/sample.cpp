@@ -1,0 +1,212 @@
+// Sample generator, the township: villages and their household counts, every household, the
+// planted problems, then what depends on the final households (village registers, status reviews,
+// misidentification reviews) and the planted list in the problem list's order.
+
+#include "doorstep/registry/sample.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "doorstep/registry/poverty_line.h"
+#include "sample_internal.h"
+
+namespace doorstep::registry {
+namespace {
+
+using namespace sample_internal;
+
+// Uneven village sizes (weights 50-150), every village at least one household when there are
+// enough households to go round.
+std::vector<int> SplitHouseholds(Rng& rng, int villages, int households) {
+  std::vector<int> counts(static_cast<size_t>(villages), 0);
+  int left = households;
+  if (households >= villages) {
+    std::fill(counts.begin(), counts.end(), 1);
+    left -= villages;
+  }
+  std::vector<int> weights;
+  int total = 0;
+  for (int i = 0; i < villages; ++i) total += weights.emplace_back(UniformInt32(rng, 50, 150));
+  int given = 0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    const int share = static_cast<int>(int64_t{left} * weights[i] / total);
+    counts[i] += share;
+    given += share;
+  }
+  for (; given < left; ++given) counts[PickWeighted(rng, weights)] += 1;
+  return counts;
+}
+
+// 贫困村登记表: the registry's households are a part of the village's registered households.
+VillageRegister MakeRegister(Rng& rng, const SampleOptions& o, const VillagePlan& v,
+                             const std::vector<Household>& households) {
+  int assigned = 0, people = 0;
+  for (const Household& h : households) {
+    if (h.village != v.name) continue;
+    ++assigned;
+    people += static_cast<int>(h.members.size());
+  }
+  VillageRegister r;
+  r.id = NewUuid(rng);
+  r.county = o.county;
+  r.township = o.township;
+  r.village = v.name;
+  r.year = YearOfDay(o.today);
+  r.registered_households = assigned + UniformInt32(rng, assigned / 3 + 20, assigned * 3 / 2 + 40);
+  r.rural_population =
+      std::max(people + UniformInt32(rng, 50, 300),
+               static_cast<int>(r.registered_households * UniformReal(rng, 3.3, 4.0) * 0.92));
+  r.registered_population = r.rural_population + UniformInt32(rng, 10, 150);
+  r.assigned_households = assigned;
+  r.poor_village = Chance(rng, 0.6);
+  r.village_exit_year = r.poor_village && Chance(rng, 0.7) ? UniformInt32(rng, 2017, 2020) : 0;
+  r.team_leader = v.team_leader;
+  return r;
+}
+
+// The completed review behind a status that changed in the visit's year: new inclusions and
+// returns with the full procedure, removals with the short one. Every step approved and in time.
+void AddCompletedReview(Rng& rng, const Household& h, std::vector<Review>* out) {
+  Review r;
+  if (h.status == kStatusNew) {
+    r.transition = Transition::kNewInclusion;
+  } else if (h.status == kStatusReturned) {
+    r.transition = Transition::kReturn;
+  } else if (h.status == kStatusRemoved) {
+    r.transition = Transition::kRemoval;
+    r.reason = Chance(rng, 0.7) ? "misidentified" : "whole_household_gone";
+  } else {
+    return;
+  }
+  if (h.status_year != YearOfDay(h.visit_day)) return;
+  r.id = NewUuid(rng);
+  r.household_id = h.id;
+  r.village = h.village;
+  const int32_t lo = std::max(DayFromCivil(h.status_year, 1, 1), h.visit_day - 60);
+  r.completed_day = UniformInt32(rng, lo, h.visit_day);
+  r.year = YearOfDay(r.completed_day);
+  r.notification_day = r.completed_day - UniformInt32(rng, 0, 2);
+  r.announcement_start = r.notification_day - UniformInt32(rng, 5, 8);
+  int32_t before_announcement = r.announcement_start;
+  if (r.transition == Transition::kNewInclusion || r.transition == Transition::kReturn) {
+    r.notice2_start = r.announcement_start - UniformInt32(rng, 7, 10);
+    r.assessment2_day = r.notice2_start - UniformInt32(rng, 0, 3);
+    r.assessment2_outcome = "approved";
+    r.comparison_day = r.assessment2_day - UniformInt32(rng, 1, 10);
+    if (Chance(rng, 0.1)) r.comparison_flags = {"registered_car"};
+    r.comparison_flags_handled = true;
+    before_announcement = r.comparison_day;
+  }
+  r.notice1_start = before_announcement - UniformInt32(rng, 7, 10);
+  r.assessment1_day = r.notice1_start - UniformInt32(rng, 0, 3);
+  r.assessment1_outcome = "approved";
+  out->push_back(std::move(r));
+}
+
+// An exit under way this year for a poor household already above the line: assessed, on notice.
+void AddOpenExit(Rng& rng, const SampleOptions& o, const Household& h, std::vector<Review>* out) {
+  Review r;
+  r.id = NewUuid(rng);
+  r.household_id = h.id;
+  r.village = h.village;
+  r.transition = Transition::kExit;
+  r.year = YearOfDay(o.today);
+  r.assessment1_day = o.today - UniformInt32(rng, 8, 20);
+  r.assessment1_outcome = "approved";
+  r.notice1_start = r.assessment1_day + 1;
+  out->push_back(std::move(r));
+}
+
+// 识别不精准户调查核定: about 3% of households, a mix of kinds and conclusions.
+void AddMisidentification(Rng& rng, const SampleOptions& o, const Household& h,
+                          std::vector<MisidentificationReview>* out) {
+  static const std::vector<std::string> kFlags = {
+      "registered_car", "business_registered", "commercial_flat", "public_servant", "high_deposit"};
+  MisidentificationReview r;
+  r.id = NewUuid(rng);
+  r.household_id = h.id;
+  r.village = h.village;
+  r.year = YearOfDay(o.today);
+  if (h.status == kStatusRemoved) {
+    r.kind = Chance(rng, 0.7) ? "wrong_inclusion" : "missed";
+  } else if (h.status == kStatusLifted) {
+    r.kind = Chance(rng, 0.5) ? "wrong_exit" : "wrong_inclusion";
+  } else {
+    r.kind = "wrong_inclusion";
+  }
+  static const std::vector<std::string> kConclusions = {"confirmed", "not_confirmed", "pending"};
+  r.conclusion = kConclusions[PickWeighted(rng, {30, 50, 20})];
+  if (r.kind == "wrong_inclusion" && Chance(rng, 0.5)) {
+    r.comparison_flags.push_back(PickOne(rng, kFlags));
+  }
+  out->push_back(std::move(r));
+}
+
+void SortPlanted(const std::vector<Household>& households, std::vector<PlantedProblem>* planted) {
+  std::map<std::string, const Household*> by_id;
+  for (const Household& h : households) by_id.emplace(h.id, &h);
+  auto key = [&](const PlantedProblem& p) {
+    const Household& h = *by_id.at(p.household_id);
+    return std::tie(h.village, h.household_no, p.household_id, p.code, p.member_index, p.role);
+  };
+  std::stable_sort(
+      planted->begin(), planted->end(),
+      [&](const PlantedProblem& a, const PlantedProblem& b) { return key(a) < key(b); });
+}
+
+}  // namespace
+
+Sample GenerateTownship(const SampleOptions& options) {
+  Rng rng(options.seed);
+  IdAllocator ids(options.county_code);
+  Context ctx;
+  ctx.options = &options;
+  ctx.lines = PovertyLines::BuiltIn();
+  ctx.ids = &ids;
+  const int village_count = std::clamp(options.villages, 1, 999);
+  const int household_count = std::clamp(options.households, 0, village_count * 9999);
+
+  std::vector<VillagePlan> villages;
+  std::set<std::string> names;
+  const std::vector<int> counts = SplitHouseholds(rng, village_count, household_count);
+  for (int v = 0; v < village_count; ++v) {
+    villages.push_back(MakeVillage(rng, v + 1, &names));
+    villages.back().households = std::min(counts[static_cast<size_t>(v)], 9999);
+  }
+
+  Sample sample;
+  std::vector<Household>& households = sample.township.households;
+  households.reserve(static_cast<size_t>(household_count));
+  for (const VillagePlan& v : villages) {
+    for (int seq = 1; seq <= v.households; ++seq) {
+      const std::string status = DrawStatus(rng);
+      const int32_t visit_day = options.today - UniformInt32(rng, 1, 300);
+      households.push_back(MakeHousehold(rng, ctx, v, seq, status, visit_day));
+    }
+  }
+  if (options.plant_problems) sample.planted = PlantProblems(rng, ctx, villages, &households);
+
+  for (const VillagePlan& v : villages) {
+    sample.township.villages.push_back(MakeRegister(rng, options, v, households));
+  }
+  std::set<std::string> planted_ids;
+  for (const PlantedProblem& p : sample.planted) planted_ids.insert(p.household_id);
+  for (const Household& h : households) {
+    AddCompletedReview(rng, h, &sample.township.reviews);
+    const double line = LineFor(ctx, YearOfDay(h.visit_day));
+    if (h.status == kStatusPoor && !planted_ids.count(h.id) && h.guarantees.AllMet() &&
+        h.PerCapitaNet() > 1.05 * line && Chance(rng, 0.08)) {
+      AddOpenExit(rng, options, h, &sample.township.reviews);
+    }
+    if (Chance(rng, 0.03))
+      AddMisidentification(rng, options, h, &sample.township.misidentification_reviews);
+  }
+  SortPlanted(households, &sample.planted);
+  return sample;
+}
+
+}  // namespace doorstep::registry

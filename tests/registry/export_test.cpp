@@ -1,0 +1,210 @@
+// The registry export readers and writers: JSON Lines in the shape of the national export, CSV with
+// one row per member; errors name the line and the field.
+#include <catch2/catch.hpp>
+
+#include <variant>
+
+#include "doorstep/registry/jsonl.h"
+#include "test_support.h"
+
+namespace doorstep::registry {
+namespace {
+
+using doorstep::testing::ReadFileBytes;
+using doorstep::testing::SourcePath;
+
+const Household& AsHousehold(const ExportRow& row) { return std::get<Household>(row.row); }
+
+std::string ThreeHouseholds() {
+  std::string text = ReadFileBytes(SourcePath("tests/data/registry_export_3.jsonl"));
+  REQUIRE(!text.empty());
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("export: the national export shape parses field by field", "[export]") {
+  std::vector<Status> errors;
+  auto rows = ParseJsonLines(ThreeHouseholds(), &errors);
+  REQUIRE(errors.empty());
+  REQUIRE(rows.size() == 3);
+  const Household& h = AsHousehold(rows[0]);
+  CHECK(rows[0].line == 1);
+  CHECK(h.id == "e8ef72fd-483b-44b8-bddf-b5074b961499");
+  CHECK(h.household_no == "5226310020300000");
+  CHECK(h.county_code == "522631");
+  CHECK(h.village == "坪新冲村");
+  CHECK(h.status == "poor");
+  CHECK(h.identification_year == 2014);
+  CHECK(h.poverty_line_yuan == 2736);
+  CHECK(h.lifted_year == 0);
+  CHECK(h.main_cause == "schooling");
+  CHECK(h.other_causes == std::vector<std::string>{"disability"});
+  CHECK(h.income.wage == 45183);
+  CHECK(h.income.subsidy == 2796);
+  CHECK(h.income.production_costs == 1453);
+  CHECK(h.income.Net() == 58624);
+  CHECK(h.guarantees.AllMet());
+  CHECK(h.danger_grade == "A");
+  CHECK(h.measures.size() == 3);
+  CHECK(h.visit_day == ParseIsoDay("2019-05-09").value());
+  CHECK(h.surveyors == std::vector<std::string>{"刘山林", "杜秋龙"});
+  REQUIRE(h.members.size() == 3);
+  CHECK(h.members[1].relation == "spouse");
+  CHECK(h.members[2].age == 0);
+  REQUIRE(h.signatures.size() == 3);
+  CHECK(h.signatures[0].role == "household_head");
+  size_t points = 0;
+  for (const auto& stroke : h.signatures[0].strokes) points += stroke.size();
+  CHECK(points > 200);
+  CHECK(h.signatures[0].signed_at_ms != 0);
+}
+
+TEST_CASE("export: JSON lines write back to the same household", "[export]") {
+  std::vector<Status> errors;
+  auto rows = ParseJsonLines(ThreeHouseholds(), &errors);
+  REQUIRE(rows.size() == 3);
+  for (const ExportRow& row : rows) {
+    const Household& h = AsHousehold(row);
+    auto again = ParseExportLine(HouseholdJson(h), 7);
+    REQUIRE(again.ok());
+    const Household& g = AsHousehold(again.value());
+    CHECK(HouseholdJson(g) == HouseholdJson(h));
+    CHECK(g.members.size() == h.members.size());
+    CHECK(g.signatures[2].strokes == h.signatures[2].strokes);
+    CHECK(g.signatures[2].signed_at_ms == h.signatures[2].signed_at_ms);
+  }
+}
+
+TEST_CASE("export: a bad line is reported with its line and field, the others still parse",
+          "[export]") {
+  std::string text = ThreeHouseholds();
+  const size_t first_end = text.find('\n');
+  std::string good = text.substr(0, first_end);
+  std::string bad_type = good;
+  bad_type.replace(bad_type.find("\"id_number\":\"52263119761206245X\""),
+                   std::string("\"id_number\":\"52263119761206245X\"").size(), "\"id_number\":42");
+  std::string no_village = good;
+  no_village.replace(no_village.find("\"village\":"), 10, "\"village_x\":");
+  std::string bad_date = good;
+  bad_date.replace(bad_date.find("\"survey_date\":\"2019-05-09\""), 26,
+                   "\"survey_date\":\"2019-02-30\"");
+  const std::string all = good + "\n{not json\n" + bad_type + "\n\n" + no_village + "\n" +
+                          bad_date + "\n[1,2]\n";
+  std::vector<Status> errors;
+  auto rows = ParseJsonLines(all, &errors);
+  REQUIRE(rows.size() == 1);
+  REQUIRE(errors.size() == 5);
+  CHECK(errors[0].where() == "line 2");
+  CHECK(errors[1].where() == "line 3: members[0].id_number");
+  CHECK(errors[1].message() == "expected a string");
+  CHECK(errors[2].where() == "line 5: village");
+  CHECK(errors[3].where() == "line 6: survey_date");
+  CHECK(errors[4].where() == "line 7");
+  for (const Status& e : errors) {
+    CHECK(e.message().find("52263119761206245X") == std::string::npos);
+  }
+}
+
+TEST_CASE("export: village registers and misidentification reviews have their own lines",
+          "[export]") {
+  VillageRegister v;
+  v.id = "0b7f2a8e-1c1d-4e55-9a0b-2f6a1d9c3e01";
+  v.village = "坪新冲村";
+  v.year = 2026;
+  v.rural_population = 812;
+  v.assigned_households = 95;
+  MisidentificationReview m;
+  m.id = "0b7f2a8e-1c1d-4e55-9a0b-2f6a1d9c3e02";
+  m.household_id = "e8ef72fd-483b-44b8-bddf-b5074b961499";
+  m.village = "坪新冲村";
+  m.kind = "wrong_inclusion";
+  m.conclusion = "confirmed";
+  m.comparison_flags = {"registered_car"};
+  std::vector<Status> errors;
+  auto rows = ParseJsonLines(VillageRegisterJson(v) + "\n" + MisidentificationReviewJson(m) + "\n",
+                             &errors);
+  REQUIRE(errors.empty());
+  REQUIRE(rows.size() == 2);
+  const auto& vr = std::get<VillageRegister>(rows[0].row);
+  CHECK(vr.rural_population == 812);
+  CHECK(vr.assigned_households == 95);
+  const auto& mr = std::get<MisidentificationReview>(rows[1].row);
+  CHECK(mr.household_id == m.household_id);
+  CHECK(mr.comparison_flags == m.comparison_flags);
+  auto unknown = ParseExportLine(R"({"record_type":"visit","uuid":"x"})", 4);
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.status().where() == "line 4: record_type");
+}
+
+TEST_CASE("export: CSV rows round-trip households, quoting and member order", "[export]") {
+  std::vector<Status> errors;
+  auto rows = ParseJsonLines(ThreeHouseholds(), &errors);
+  REQUIRE(rows.size() == 3);
+  Household tricky = AsHousehold(rows[0]);
+  tricky.cadre_unit = "县水务局, \"扶贫\"组\n二队";
+  tricky.cadre_position = "=HYPERLINK(\"x\")";
+  std::string csv = "\xEF\xBB\xBF";
+  for (size_t i = 0; i < CsvColumns().size(); ++i) csv += (i ? "," : "") + CsvColumns()[i];
+  csv += "\r\n" + HouseholdCsvRows(tricky) + HouseholdCsvRows(AsHousehold(rows[1]));
+  CHECK(csv.find(",\"'=HYPERLINK(\"\"x\"\")\",") != std::string::npos);  // defused
+  auto back = ParseCsv(csv, &errors);
+  REQUIRE(errors.empty());
+  REQUIRE(back.size() == 2);
+  const Household& h = AsHousehold(back[0]);
+  CHECK(back[0].line == 2);
+  // Every row of the first household holds a quoted line break, so spans two lines.
+  CHECK(back[1].line == 2 + 2 * tricky.members.size());
+  CHECK(h.cadre_unit == tricky.cadre_unit);
+  CHECK(h.members.size() == tricky.members.size());
+  CHECK(h.members[1].name == tricky.members[1].name);
+  CHECK(h.members[1].id_number == tricky.members[1].id_number);
+  CHECK(h.income.Net() == tricky.income.Net());
+  CHECK(h.other_causes == tricky.other_causes);
+  CHECK(h.signatures.empty());  // CSV carries no signatures
+}
+
+TEST_CASE("export: CSV errors name the line and the column", "[export]") {
+  std::vector<Status> errors;
+  auto none = ParseCsv("uuid,household_no\r\n", &errors);
+  CHECK(none.empty());
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message().find("village") != std::string::npos);
+  errors.clear();
+  std::string header;
+  for (size_t i = 0; i < CsvColumns().size(); ++i) header += (i ? "," : "") + CsvColumns()[i];
+  std::vector<std::string> cells(CsvColumns().size());
+  auto set = [&](const std::string& column, const std::string& value) {
+    for (size_t i = 0; i < CsvColumns().size(); ++i) {
+      if (CsvColumns()[i] == column) cells[i] = value;
+    }
+  };
+  set("uuid", "e8ef72fd-483b-44b8-bddf-b5074b961499");
+  set("household_no", "5226310020300000");
+  set("village", "坪新冲村");
+  set("poverty_status", "poor");
+  set("member_name", "彭福娥");
+  set("member_relation", "head");
+  set("income_wage", "12k");
+  std::string row;
+  for (size_t i = 0; i < cells.size(); ++i) row += (i ? "," : "") + cells[i];
+  auto rows = ParseCsv(header + "\n" + row + "\n\"unterminated\n", &errors);
+  CHECK(rows.empty());
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].where() == "csv");
+  errors.clear();
+  rows = ParseCsv(header + "\n" + row + "\n", &errors);
+  CHECK(rows.empty());
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].where() == "line 2: income_wage");
+}
+
+TEST_CASE("export: dates and times of the export are read exactly", "[export]") {
+  CHECK(FormatIsoDay(ParseIsoDay("2020-02-29").value()) == "2020-02-29");
+  CHECK_FALSE(ParseIsoDay("2019-02-29").has_value());
+  CHECK_FALSE(ParseIsoDay("2019-2-28").has_value());
+  CHECK(AgeOn(ParseIsoDay("2000-03-01").value(), ParseIsoDay("2026-02-28").value()) == 25);
+  CHECK(AgeOn(ParseIsoDay("2000-03-01").value(), ParseIsoDay("2026-03-01").value()) == 26);
+}
+
+}  // namespace doorstep::registry
