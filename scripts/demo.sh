@@ -8,7 +8,12 @@
 #   household and the conflict with every value are shown; the reviewer resolves it; both sync
 #   again; the per-village checksums of the server and both tablets are printed and must be equal.
 #
-#   bash scripts/demo.sh            the sync demo above
+#   then the registry at township scale: a generated township (14 villages, 1,300 households with
+#   three signatures each) is imported into a township server, which prints its problem list
+#   (问题清单) and its report.
+#
+#   bash scripts/demo.sh            the sync demo, then the registry township
+#   bash scripts/demo.sh registry   the registry township only
 #   bash scripts/demo.sh capture    the earlier single-tablet capture session (validation errors,
 #                                   signatures going stale, finalize, exports)
 set -euo pipefail
@@ -17,9 +22,28 @@ bash scripts/deps.sh
 echo "=== build (build/demo)"
 cmake -S . -B build/demo -G Ninja -DCMAKE_BUILD_TYPE=Release -DDOORSTEP_BUILD_TESTS=OFF \
   -DDOORSTEP_BUILD_BENCH=OFF > /dev/null
-cmake --build build/demo -j "${JOBS:-2}" --target doorstep
-if [ "${1:-}" != "capture" ]; then
-  exec "$PWD/build/demo/platform/cli/doorstep" demo
+cmake --build build/demo -j "${JOBS:-2}" --target doorstep doorstep-server
+MODE="${1:-}"
+if [ "$MODE" = "" ]; then
+  "$PWD/build/demo/platform/cli/doorstep" demo
+fi
+if [ "$MODE" = "" ] || [ "$MODE" = "registry" ]; then
+  BIN="$PWD/build/demo/platform/cli/doorstep"
+  SERVER="$PWD/build/demo/sync/server/doorstep-server"
+  WORK="$(mktemp -d /tmp/doorstep-registry.XXXXXX)"
+  printf '\n\033[1m# Registry: a generated township of 14 villages and 1,300 households\033[0m\n'
+  "$BIN" sample --villages 14 --households 1300 --seed 1 --out "$WORK/township.jsonl" \
+    --planted "$WORK/planted.jsonl"
+  printf '\n\033[1m# The township server installs the registry form pack and imports the registry\033[0m\n'
+  "$SERVER" form install --db "$WORK/server.db" forms/registry/*.json
+  # Rows the form pack refuses are listed with their line; the command then exits with 1.
+  "$SERVER" import --db "$WORK/server.db" "$WORK/township.jsonl" || true
+  printf '\n\033[1m# Problem list (问题清单), also as CSV\033[0m\n'
+  "$SERVER" problems --db "$WORK/server.db" --today 2026-11-23 --csv "$WORK/problems.csv"
+  printf '\n\033[1m# Township report, also as CSV\033[0m\n'
+  "$SERVER" report --db "$WORK/server.db" --year 2026 --csv "$WORK/report.csv"
+  echo "server database, township export, problem list and report are in $WORK"
+  exit 0
 fi
 
 # --- the capture session (one tablet, offline) ---

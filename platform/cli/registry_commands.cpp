@@ -26,6 +26,11 @@ struct ProblemsArgs {
   std::string today;
 };
 
+struct TransitionArgs {
+  registry::TransitionRequest request;
+  std::string today;
+};
+
 struct ReportArgs {
   registry::ReportRequest request;
 };
@@ -79,6 +84,28 @@ void RegisterRegistryCommands(Cli& cli) {
         problems->today.empty() ? Today(session) : ParseDayOrFail(problems->today, "--today");
     auto township = Unwrap(registry::LoadTownship(session.store(), problems->request.villages));
     Unwrap(registry::RunProblems(township, problems->request, std::cout));
+  });
+
+  auto transition = std::make_shared<TransitionArgs>();
+  auto* t = cli.app().add_subcommand(
+      "transition",
+      "Check a status review (status_review record) and apply the household's new status");
+  t->add_option("review", transition->request.review_id, "The status_review record id")
+      ->required();
+  t->add_option("--today", transition->today, "Date of the decision (YYYY-MM-DD)");
+  t->add_option("--lines", transition->request.lines_file, "Poverty-line table (JSON)")
+      ->check(CLI::ExistingFile);
+  t->add_flag("--dry-run", transition->request.dry_run, "Check only, write nothing");
+  cli.Add(t, [&cli, transition] {
+    Session& session = cli.session();
+    session.RequireAuthor();
+    transition->request.today =
+        transition->today.empty() ? Today(session) : ParseDayOrFail(transition->today, "--today");
+    transition->request.review_id =
+        session.ResolveRecord(transition->request.review_id).ToString();
+    if (!Unwrap(registry::RunTransition(session.store(), transition->request, std::cout))) {
+      Fail("the transition's requirements are not met (listed above)");
+    }
   });
 
   auto report = std::make_shared<ReportArgs>();

@@ -84,7 +84,7 @@ json TableJson(const std::map<int, double>& table) {
 }  // namespace
 
 PovertyLines PovertyLines::BuiltIn() {
-  // Keep in step with forms/registry/poverty_lines.json (a test compares the two).
+  // Keep in step with forms/poverty_lines.json (a test compares the two).
   PovertyLines p;
   p.national_ = {{2014, 2736}, {2015, 2855}, {2016, 2952}, {2017, 3335},
                  {2018, 3535}, {2019, 3747}, {2020, 4000}};

@@ -206,6 +206,15 @@ Result<Household> ReadHousehold(Store& store, const RecordId& id) {
   return h;
 }
 
+Result<Review> ReadReview(Store& store, const RecordId& id) {
+  DS_ASSIGN_OR_RETURN(Record record, store.GetRelevantRecord(id));
+  if (record.form_id != kStatusReviewForm) {
+    return Status(Code::kInvalidArgument,
+                  "not a status review record (form " + record.form_id + ")", id.ToString());
+  }
+  return ReviewFromRecord(record);
+}
+
 Result<Township> LoadTownship(Store& store, const std::vector<std::string>& villages) {
   Township t;
   DS_ASSIGN_OR_RETURN(auto summaries, store.ListRecords());

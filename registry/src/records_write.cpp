@@ -73,7 +73,7 @@ Result<std::vector<v1::FormDef>> LoadFormPack(const std::string& dir) {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const auto& p = entry.path();
-    if (p.extension() == ".json" && p.filename() != "poverty_lines.json") files.push_back(p);
+    if (p.extension() == ".json") files.push_back(p);
   }
   if (ec) return Status(Code::kIo, "cannot read the form pack directory: " + ec.message(), dir);
   if (files.empty()) return Status(Code::kNotFound, "no form files (*.json)", dir);

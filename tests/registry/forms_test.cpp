@@ -5,7 +5,9 @@
 // verification in forms_review_test.cpp. Today is the FakeClock's 2026-11-23.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -160,6 +162,15 @@ TEST_CASE("every registry form loads, installs and keeps the mapped field names"
     CHECK(installed.ok());
   }
   CHECK(store->ListForms()->size() == pack.size());
+
+  // The directory holds these forms and nothing else: LoadFormPack reads every *.json there.
+  std::set<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(DOORSTEP_REGISTRY_FORMS_DIR)) {
+    files.insert(entry.path().filename().string());
+  }
+  std::set<std::string> expected;
+  for (const Expected& e : pack) expected.insert(std::string(e.form_id) + ".json");
+  CHECK(files == expected);
 }
 
 TEST_CASE("the village register keeps the rural population within the registered one",

@@ -11,7 +11,7 @@
 namespace doorstep::registry {
 namespace {
 
-const std::string kShippedFile = std::string(DOORSTEP_REGISTRY_FORMS_DIR) + "/poverty_lines.json";
+const std::string kShippedFile = std::string(DOORSTEP_REGISTRY_FORMS_DIR) + "/../poverty_lines.json";
 
 // The Status of a FromJson that must fail.
 Status JsonError(const std::string& text) {

@@ -45,6 +45,20 @@ struct SampleRequest {
   std::string planted_file;  // optional: the planted problems, one JSON object per line
 };
 
+struct TransitionRequest {
+  std::string review_id;   // a status_review record; it names the household (household_ref)
+  int32_t today = kNoDay;  // required
+  std::string lines_file;  // poverty-line table (JSON); empty = the built-in table
+  bool dry_run = false;    // check only
+};
+
+// Checks a status transition against its evidence and procedure (workflow.h) and, when every
+// requirement holds, writes the new status (poverty_status, status_year, lifted_year) into the
+// household record in one transaction (a finalized record is reopened and finalized again).
+// Prints every unmet requirement otherwise. Returns whether the transition was (or, in a dry run,
+// would be) applied.
+Result<bool> RunTransition(Store& store, const TransitionRequest& request, std::ostream& out);
+
 // Returns the number of problems found (the command's exit status may depend on it).
 Result<size_t> RunProblems(const Township& township, const ProblemsRequest& request,
                            std::ostream& out);

@@ -6,7 +6,7 @@
 // against it. A line stays in force until the next entry, so the last year's line also applies to
 // every later year (monitoring after 2020 keeps the 2020 line until a new one is entered).
 //
-// JSON format (forms/registry/poverty_lines.json holds the built-in table):
+// JSON format (forms/poverty_lines.json holds the built-in table):
 //   {
 //     "national": {"2014": 2736, "2015": 2855, ...},
 //     "provinces": {"32": {"name": "江苏省", "lines": {"2016": 6000}}},
@@ -40,7 +40,7 @@ class PovertyLines {
 
   PovertyLines() = default;  // empty: every Line() is nullopt
 
-  // The table also shipped as forms/registry/poverty_lines.json.
+  // The table also shipped as forms/poverty_lines.json.
   static PovertyLines BuiltIn();
   // Errors: Code::kParse for malformed JSON, Code::kInvalidArgument for a wrong key or value (the
   // message and where() name the key).

@@ -34,7 +34,7 @@ inline constexpr const char* kPackVersion = "2026.1";
 // Directory of the shipped form pack (forms/registry of the source tree, overridable with the
 // DOORSTEP_FORMS environment variable).
 std::string DefaultFormPackDir();
-// Every *.json FormDef of a directory except poverty_lines.json, sorted by file name.
+// Every *.json FormDef of a directory, sorted by file name.
 Result<std::vector<v1::FormDef>> LoadFormPack(const std::string& dir);
 
 // Signature field of a role: household_head -> sig_head, surveyor -> sig_surveyor,
@@ -61,6 +61,9 @@ Result<RecordId> CreateHouseholdRecord(Store& store, const Household& household,
 
 // Reads one stored household record (form "household", any version of the pack).
 Result<Household> ReadHousehold(Store& store, const RecordId& id);
+
+// Reads one stored status_review record.
+Result<Review> ReadReview(Store& store, const RecordId& id);
 
 // Every live record of the pack's forms in the store (all villages when `villages` is empty).
 Result<Township> LoadTownship(Store& store, const std::vector<std::string>& villages = {});

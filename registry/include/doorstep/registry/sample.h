@@ -20,7 +20,8 @@
 //
 // Preconditions: county_code is 6 digits starting with a province code (resident_id.h,
 // IsProvinceCode); villages 1-999 and at most 9999 households per village (household_no has a
-// 3-digit village and a 4-digit sequence part). Out-of-range counts are clamped.
+// 3-digit village and a 4-digit sequence part). Out-of-range counts are clamped. With fewer
+// households than villages some villages stay empty.
 //
 // Personal data: the names, ID numbers and incomes are synthetic but shaped like the real thing;
 // nothing here logs them.
