@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command (also what .ci/run calls): installs dependencies, then builds and runs
 # every test in three variants:
-#   plain      SQLite, RelWithDebInfo, plus the core benchmark printed as figures
+#   plain      SQLite, RelWithDebInfo, plus the core and registry benchmarks printed as figures
 #   sqlcipher  the core against SQLCipher (encrypted store), core + CLI tests
 #   asan       AddressSanitizer + UndefinedBehaviorSanitizer, all tests
 # Usage: scripts/test.sh [plain|sqlcipher|asan ...]   (default: all three)
@@ -33,6 +33,8 @@ for v in "${variants[@]}"; do
       run_tests plain
       echo "=== bench: bench_core (figures, not a pass/fail test)"
       build/plain/bench/bench_core 200
+      echo "=== bench: bench_registry (figures, not a pass/fail test)"
+      build/plain/bench/bench_registry 1300 14
       ;;
     sqlcipher)
       build sqlcipher -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDOORSTEP_SQLCIPHER=ON -DDOORSTEP_BUILD_BENCH=OFF
