@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "doorstep/registry/jsonl.h"
 #include "doorstep/registry/poverty_line.h"
@@ -78,6 +79,10 @@ Result<size_t> RunProblems(const Township& township, const ProblemsRequest& requ
   options.lines = &lines;
   const Township t = Filter(township, request.villages);
   std::vector<Problem> problems = FindProblems(t, options);
+  std::set<std::string> villages;
+  for (const Household& h : t.households) villages.insert(h.village);
+  out << "检查范围：" << villages.size() << " 个村，" << t.households.size() << " 户（检查日期 "
+      << FormatIsoDay(request.today) << "）\n";
   out << ProblemsText(problems);
   if (!request.csv_file.empty()) {
     DS_RETURN_IF_ERROR(WriteFileAtomically(request.csv_file, ProblemsCsv(problems)));
