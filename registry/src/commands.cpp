@@ -124,12 +124,14 @@ Status RunSample(const SampleRequest& request, std::ostream& out) {
   for (const auto& r : sample.township.misidentification_reviews) {
     lines += MisidentificationReviewJson(r) + "\n";
   }
+  for (const auto& r : sample.township.reviews) lines += StatusReviewJson(r) + "\n";
   DS_RETURN_IF_ERROR(WriteFileAtomically(request.out_file, lines));
   size_t people = 0;
   for (const auto& h : sample.township.households) people += h.members.size();
   out << "样本乡镇 (seed " << request.seed << "): " << sample.township.villages.size() << " 个村, "
       << sample.township.households.size() << " 户, " << people << " 人, "
-      << sample.township.misidentification_reviews.size() << " 条识别核定 -> " << request.out_file
+      << sample.township.misidentification_reviews.size() << " 条识别核定, "
+      << sample.township.reviews.size() << " 条动态调整评议 -> " << request.out_file
       << "\n";
   if (!request.csv_file.empty()) {
     std::string csv = "\xEF\xBB\xBF";

@@ -284,6 +284,39 @@ MisidentificationReview ReadReview(const Reader& r) {
   return m;
 }
 
+Review ReadStatusReview(const Reader& r) {
+  Review x;
+  x.id = r.Text("uuid", true);
+  if (!IsUuidText(x.id)) throw FieldError{"uuid", "expected a lower-case UUID"};
+  x.household_id = r.Text("household_uuid", true);
+  if (!IsUuidText(x.household_id)) throw FieldError{"household_uuid", "expected a lower-case UUID"};
+  x.village = r.Text("village", true);
+  auto transition = ParseTransition(r.Text("transition", true));
+  if (!transition) {
+    throw FieldError{"transition", "expected new_inclusion, exit, return or removal"};
+  }
+  x.transition = *transition;
+  x.year = r.Int("year");
+  x.reason = r.Text("reason");
+  x.assessment1_day = r.Day("assessment1_date");
+  x.assessment1_outcome = r.Text("assessment1_outcome");
+  x.notice1_start = r.Day("notice1_start");
+  x.notice1_objection = r.Bool("notice1_objection");
+  x.notice1_objection_resolved = r.Bool("notice1_objection_resolved");
+  x.comparison_day = r.Day("comparison_date");
+  x.comparison_flags = r.Texts("comparison_flags");
+  x.comparison_flags_handled = r.Bool("comparison_flags_handled");
+  x.assessment2_day = r.Day("assessment2_date");
+  x.assessment2_outcome = r.Text("assessment2_outcome");
+  x.notice2_start = r.Day("notice2_start");
+  x.notice2_objection = r.Bool("notice2_objection");
+  x.notice2_objection_resolved = r.Bool("notice2_objection_resolved");
+  x.announcement_start = r.Day("announcement_start");
+  x.notification_day = r.Day("notification_date");
+  x.completed_day = r.Day("completed_date");
+  return x;
+}
+
 }  // namespace
 
 Result<ExportRow> ParseExportLine(const std::string& text, size_t line) {
@@ -306,9 +339,11 @@ Result<ExportRow> ParseExportLine(const std::string& text, size_t line) {
       row.row = ReadVillage(r);
     } else if (type == "misidentification_review") {
       row.row = ReadReview(r);
+    } else if (type == "status_review") {
+      row.row = ReadStatusReview(r);
     } else {
       throw FieldError{"record_type", "unknown record type (household, village_register, "
-                                      "misidentification_review)"};
+                                      "misidentification_review, status_review)"};
     }
   } catch (const FieldError& e) {
     return Status(Code::kInvalidArgument, e.message, prefix + ": " + e.where);

@@ -178,4 +178,44 @@ std::string MisidentificationReviewJson(const MisidentificationReview& r) {
   return j.dump();
 }
 
+std::string StatusReviewJson(const Review& r) {
+  ojson j;
+  j["record_type"] = "status_review";
+  j["uuid"] = r.id;
+  j["household_uuid"] = r.household_id;
+  j["village"] = r.village;
+  j["transition"] = TransitionName(r.transition);
+  j["year"] = r.year;
+  if (!r.reason.empty()) j["reason"] = r.reason;
+  auto day = [&](const char* key, int32_t d) {
+    if (d != kNoDay) j[key] = FormatIsoDay(d);
+  };
+  auto text = [&](const char* key, const std::string& t) {
+    if (!t.empty()) j[key] = t;
+  };
+  day("assessment1_date", r.assessment1_day);
+  text("assessment1_outcome", r.assessment1_outcome);
+  day("notice1_start", r.notice1_start);
+  if (r.notice1_start != kNoDay) {
+    j["notice1_objection"] = r.notice1_objection;
+    if (r.notice1_objection) j["notice1_objection_resolved"] = r.notice1_objection_resolved;
+  }
+  day("comparison_date", r.comparison_day);
+  if (!r.comparison_flags.empty()) {
+    j["comparison_flags"] = r.comparison_flags;
+    j["comparison_flags_handled"] = r.comparison_flags_handled;
+  }
+  day("assessment2_date", r.assessment2_day);
+  text("assessment2_outcome", r.assessment2_outcome);
+  day("notice2_start", r.notice2_start);
+  if (r.notice2_start != kNoDay) {
+    j["notice2_objection"] = r.notice2_objection;
+    if (r.notice2_objection) j["notice2_objection_resolved"] = r.notice2_objection_resolved;
+  }
+  day("announcement_start", r.announcement_start);
+  day("notification_date", r.notification_day);
+  day("completed_date", r.completed_day);
+  return j.dump();
+}
+
 }  // namespace doorstep::registry

@@ -265,6 +265,37 @@ std::vector<Edit> MisidentificationReviewEdits(const MisidentificationReview& r)
   return e.Take();
 }
 
+std::vector<Edit> StatusReviewEdits(const Review& r) {
+  EditList e;
+  e.Text("household_ref", r.household_id);
+  e.Text("village", r.village);
+  e.One("transition", TransitionName(r.transition));
+  e.Int("review_year", r.year, true);
+  e.Text("reason", r.reason);
+  e.Day("assessment1_date", r.assessment1_day);
+  e.One("assessment1_outcome", r.assessment1_outcome);
+  e.Day("notice1_start", r.notice1_start);
+  if (r.notice1_start != kNoDay) {
+    e.YesNo("notice1_objection", r.notice1_objection);
+    if (r.notice1_objection) e.YesNo("notice1_objection_resolved", r.notice1_objection_resolved);
+  }
+  e.Day("comparison_date", r.comparison_day);
+  std::set<std::string> flags(r.comparison_flags.begin(), r.comparison_flags.end());
+  e.Many("comparison_flags", {flags.begin(), flags.end()});
+  if (!flags.empty()) e.YesNo("comparison_flags_handled", r.comparison_flags_handled);
+  e.Day("assessment2_date", r.assessment2_day);
+  e.One("assessment2_outcome", r.assessment2_outcome);
+  e.Day("notice2_start", r.notice2_start);
+  if (r.notice2_start != kNoDay) {
+    e.YesNo("notice2_objection", r.notice2_objection);
+    if (r.notice2_objection) e.YesNo("notice2_objection_resolved", r.notice2_objection_resolved);
+  }
+  e.Day("announcement_start", r.announcement_start);
+  e.Day("notification_date", r.notification_day);
+  e.Day("completed_date", r.completed_day);
+  return e.Take();
+}
+
 std::string DescribePath(const Household& h, const std::string& path) {
   auto parsed = FieldPath::Parse(path);
   if (!parsed.ok() || parsed.value().segments.size() < 2) return path;

@@ -137,6 +137,43 @@ TEST_CASE("export: village registers and misidentification reviews have their ow
   CHECK(unknown.status().where() == "line 4: record_type");
 }
 
+TEST_CASE("export: a status review line carries the procedure and the comparison flags",
+          "[export]") {
+  Review r;
+  r.id = "0b7f2a8e-1c1d-4e55-9a0b-2f6a1d9c3e03";
+  r.household_id = "e8ef72fd-483b-44b8-bddf-b5074b961499";
+  r.village = "坪新冲村";
+  r.transition = Transition::kNewInclusion;
+  r.year = 2026;
+  r.assessment1_day = ParseIsoDay("2026-09-01").value();
+  r.assessment1_outcome = "approved";
+  r.notice1_start = ParseIsoDay("2026-09-02").value();
+  r.notice1_objection = true;
+  r.notice1_objection_resolved = true;
+  r.comparison_day = ParseIsoDay("2026-09-10").value();
+  r.comparison_flags = {"commercial_flat", "registered_car"};
+  r.comparison_flags_handled = true;
+  r.completed_day = ParseIsoDay("2026-10-20").value();
+  auto back = ParseExportLine(StatusReviewJson(r), 9);
+  REQUIRE(back.ok());
+  const Review& b = std::get<Review>(back.value().row);
+  CHECK(b.transition == Transition::kNewInclusion);
+  CHECK(b.notice1_objection);
+  CHECK(b.notice1_objection_resolved);
+  CHECK(b.comparison_flags == r.comparison_flags);
+  CHECK(b.comparison_flags_handled);
+  CHECK(b.assessment2_day == kNoDay);
+  CHECK(b.completed_day == r.completed_day);
+  CHECK(StatusReviewJson(b) == StatusReviewJson(r));
+  auto bad = ParseExportLine(
+      R"({"record_type":"status_review","uuid":"0b7f2a8e-1c1d-4e55-9a0b-2f6a1d9c3e03",)"
+      R"("household_uuid":"e8ef72fd-483b-44b8-bddf-b5074b961499","village":"x",)"
+      R"("transition":"promotion"})",
+      3);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().where() == "line 3: transition");
+}
+
 TEST_CASE("export: CSV rows round-trip households, quoting and member order", "[export]") {
   std::vector<Status> errors;
   auto rows = ParseJsonLines(ThreeHouseholds(), &errors);

@@ -198,6 +198,7 @@ TEST_CASE("registry township: 14 villages and 1,300 generated households import,
   for (const auto& r : sample.township.misidentification_reviews) {
     text += registry::MisidentificationReviewJson(r) + "\n";
   }
+  for (const auto& r : sample.township.reviews) text += registry::StatusReviewJson(r) + "\n";
   const ImportStats stats = Import(fx, text);
   // The form pack refuses some planted problems at the door already (a wrong check digit, a
   // negative income): those rows are reported by line and stay out. Every refused row must hold
@@ -224,6 +225,13 @@ TEST_CASE("registry township: 14 villages and 1,300 generated households import,
   CHECK(t.households.size() == sample.township.households.size() - refused.size());
   CHECK(t.villages.size() == 14);
   CHECK(t.misidentification_reviews.size() == sample.township.misidentification_reviews.size());
+  REQUIRE(t.reviews.size() == sample.township.reviews.size());
+  REQUIRE_FALSE(t.reviews.empty());
+  size_t with_flags = 0;
+  for (const auto& r : t.reviews) with_flags += r.comparison_flags.empty() ? 0 : 1;
+  size_t planted_flags = 0;
+  for (const auto& r : sample.township.reviews) planted_flags += r.comparison_flags.empty() ? 0 : 1;
+  CHECK(with_flags == planted_flags);  // the departments' comparison flags arrive as imported
 
   registry::QualityOptions q;
   q.today = options.today;

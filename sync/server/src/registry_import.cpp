@@ -102,9 +102,11 @@ class Importer {
       const int64_t now = service_.clock().NowMs();
       clock_.now_ms = now;
       const Household* household = std::get_if<Household>(&row->row);
-      std::string form_id = household                                    ? registry::kHouseholdForm
+      std::string form_id = household ? registry::kHouseholdForm
                             : std::holds_alternative<VillageRegister>(row->row)
                                 ? registry::kVillageRegisterForm
+                            : std::holds_alternative<registry::Review>(row->row)
+                                ? registry::kStatusReviewForm
                                 : registry::kMisidentificationForm;
       if (installed.insert(form_id).second) DS_RETURN_IF_ERROR(RequireForm(form_id));
       const std::string target_text = std::visit([](const auto& r) { return r.id; }, row->row);
@@ -116,6 +118,9 @@ class Importer {
       } else if (const auto* v = std::get_if<VillageRegister>(&row->row)) {
         created = temp_->CreateRecord(form_id, options_.form_version,
                                       registry::VillageRegisterEdits(*v));
+      } else if (const auto* r = std::get_if<registry::Review>(&row->row)) {
+        created = temp_->CreateRecord(form_id, options_.form_version,
+                                      registry::StatusReviewEdits(*r));
       } else {
         created = temp_->CreateRecord(
             form_id, options_.form_version,

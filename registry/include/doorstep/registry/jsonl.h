@@ -2,7 +2,9 @@
 //
 // JSON Lines: one object per line. A household line has the shape of the national registry export
 // (../shared/datasets/households_1k.jsonl: uuid, household_no, county..., members[], signatures[]).
-// Other record kinds carry "record_type": "village_register" or "misidentification_review".
+// Other record kinds carry "record_type": "village_register", "misidentification_review" or
+// "status_review" (the review procedure of a status transition, with the comparison flags of the
+// departments' data: registered_car, business_registered, commercial_flat, ...).
 // Optional extensions of the household shape, written by the sample generator and read back:
 // status_year, vice_team_leader, members[].extreme_poverty_support, members[].change,
 // members[].change_date, signatures[].proxy_signer.
@@ -29,7 +31,7 @@ namespace doorstep::registry {
 // One parsed line (or CSV household) of an export file.
 struct ExportRow {
   size_t line = 0;  // 1-based line of the file where the row starts
-  std::variant<Household, VillageRegister, MisidentificationReview> row;
+  std::variant<Household, VillageRegister, MisidentificationReview, Review> row;
 };
 
 // Parses one JSON line; `line` only labels errors.
@@ -49,6 +51,7 @@ const std::vector<std::string>& CsvColumns();
 std::string HouseholdJson(const Household& household);
 std::string VillageRegisterJson(const VillageRegister& village);
 std::string MisidentificationReviewJson(const MisidentificationReview& review);
+std::string StatusReviewJson(const Review& review);
 // CSV rows of one household (no header), each ending in "\r\n".
 std::string HouseholdCsvRows(const Household& household);
 

@@ -49,6 +49,9 @@ std::string MemberInstanceId(const Household& household, size_t member_index);
 std::vector<Edit> HouseholdEdits(const Household& household);
 std::vector<Edit> VillageRegisterEdits(const VillageRegister& village);
 std::vector<Edit> MisidentificationReviewEdits(const MisidentificationReview& review);
+// A status review's procedure. The team leader's signature, required once completed_date is set,
+// is not part of an export: an imported completed review is a draft awaiting it.
+std::vector<Edit> StatusReviewEdits(const Review& review);
 
 // Creates (does not finalize) the record of an export household: the data first, then each
 // signature at the time it was made. `set_time(ms)` moves the clock the store was opened with; it
