@@ -125,5 +125,6 @@ void RegisterExportCommands(Cli& cli);  // export
 void RegisterSyncCommands(Cli& cli);    // enroll, sync, conflicts, resolve, quarantine
 void RegisterDemoCommand(Cli& cli);     // demo
 void RegisterRegistryCommands(Cli& cli);  // sample, problems, report
+void RegisterAttachCommands(Cli& cli);  // attach, attachment get/pending
 
 }  // namespace doorstep::cli

@@ -87,5 +87,6 @@ int main(int argc, char** argv) {
   doorstep::cli::RegisterSyncCommands(cli);
   doorstep::cli::RegisterDemoCommand(cli);
   doorstep::cli::RegisterRegistryCommands(cli);
+  doorstep::cli::RegisterAttachCommands(cli);
   return cli.Run(argc, argv);
 }

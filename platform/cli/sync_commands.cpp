@@ -74,6 +74,7 @@ struct SyncCommandOptions {
   std::string server;
   bool no_progress = false;
   bool no_checksum = false;
+  bool no_photos = false;
 };
 
 void RunSync(Cli& cli, const SyncCommandOptions& o) {
@@ -88,6 +89,7 @@ void RunSync(Cli& cli, const SyncCommandOptions& o) {
   sync::client::SyncOptions options;
   options.server_url = o.server;
   options.verify_checksums = !o.no_checksum;
+  options.upload_attachments = !o.no_photos;
   ProgressBar bar(std::cerr, !o.no_progress && StderrIsTerminal());
   InterruptScope interrupt;
   g_interrupted.store(false);
@@ -104,6 +106,10 @@ void RunSync(Cli& cli, const SyncCommandOptions& o) {
     Fail(
         "the tablet and the server disagree after a complete sync (checksum mismatch); please "
         "report it to the township office");
+  }
+  if (!result.attachments_status.ok()) {
+    Fail("the records are synced but some photos are not uploaded yet (" +
+         result.attachments_status.message() + "); run `doorstep sync` again to resume them");
   }
 }
 
@@ -192,6 +198,8 @@ void RegisterSyncCommands(Cli& cli) {
                    "Server URL, when it moved (stored for later syncs)");
   sync->add_flag("--no-progress", sync_opts->no_progress, "Do not draw the progress bar");
   sync->add_flag("--no-checksum", sync_opts->no_checksum, "Skip the checksum comparison");
+  sync->add_flag("--no-photos", sync_opts->no_photos,
+                 "Sync the records only; photos wait for a later sync");
   cli.Add(sync, [&cli, sync_opts] { RunSync(cli, *sync_opts); });
 
   auto all = std::make_shared<bool>(false);

@@ -28,6 +28,8 @@ const char* PhaseLabel(SyncPhase phase) {
       return "下载 pull";
     case SyncPhase::kChecksum:
       return "核对 check";
+    case SyncPhase::kAttachments:
+      return "照片 photos";
     case SyncPhase::kDone:
       return "完成 done";
   }
@@ -104,6 +106,11 @@ void ProgressBar::Draw(const SyncProgress& p) {
        << "/" << p.records_to_push << " records) " << FormatBytes(p.bytes_sent) << " | down "
        << p.changes_pulled << " changes (" << p.records_pulled << " records) "
        << FormatBytes(p.bytes_received);
+  if (p.attachments_to_upload > 0) {
+    // Photos apart from the records: how many are on the server, and how much of their bytes.
+    line << " | photos " << p.attachments_uploaded << "/" << p.attachments_to_upload << " "
+         << FormatBytes(p.attachment_bytes_held) << "/" << FormatBytes(p.attachment_bytes_total);
+  }
   out_ << "\r" << line.str() << "\x1b[K" << std::flush;
   drawn_ = true;
 }
@@ -130,8 +137,8 @@ void PrintSyncSummary(std::ostream& out, const SyncResult& r, const std::string&
       out << " (" << r.batches_replayed << " answered from the server's record)";
     }
     out << ": " << r.accepted << " accepted, " << r.duplicates << " already there, " << r.conflicts
-        << " in conflict, " << r.quarantined << " quarantined; " << FormatBytes(r.bytes_sent)
-        << " sent\n";
+        << " in conflict, " << r.quarantined << " quarantined; "
+        << FormatBytes(r.bytes_sent - r.attachment_wire_bytes_sent) << " sent\n";
   }
   if (r.pull_skipped) {
     out << indent << "pull skipped\n";
@@ -139,8 +146,8 @@ void PrintSyncSummary(std::ostream& out, const SyncResult& r, const std::string&
     out << indent << "pulled " << Plural(r.changes_pulled, "change", "changes") << " in "
         << Plural(r.pages_pulled, "page", "pages") << ": " << r.values_applied << " applied, "
         << r.records_created << " new records, " << r.kept_local
-        << " kept (edited here, not yet pushed); " << FormatBytes(r.bytes_received)
-        << " received\n";
+        << " kept (edited here, not yet pushed); "
+        << FormatBytes(r.bytes_received - r.attachment_wire_bytes_received) << " received\n";
   }
   for (const auto& c : r.conflicts_seen) {
     out << indent << "conflict " << c.conflict_id << ": record " << c.record_id.ToString() << " "
@@ -160,6 +167,24 @@ void PrintSyncSummary(std::ostream& out, const SyncResult& r, const std::string&
   }
   if (r.still_pending > 0) {
     out << indent << Plural(r.still_pending, "change", "changes") << " still pending\n";
+  }
+  if (r.attachments_pending > 0 || r.attachments_remaining > 0) {
+    out << indent << "photos: " << r.attachments_uploaded << " uploaded";
+    if (r.attachments_already_there > 0) {
+      out << ", " << r.attachments_already_there << " already on the server";
+    }
+    out << " (" << Plural(r.attachment_chunks_sent, "chunk", "chunks") << ", "
+        << FormatBytes(r.attachment_bytes_sent) << "; " << FormatBytes(r.attachment_wire_bytes_sent)
+        << " sent)";
+    if (r.attachments_remaining > 0) {
+      out << "; " << r.attachments_remaining << " waiting"
+          << (r.attachments_skipped ? " (not attempted)" : "")
+          << " (the next sync resumes them where they stopped)";
+    }
+    out << "\n";
+    if (!r.attachments_status.ok()) {
+      out << indent << "photo upload failed: " << r.attachments_status.ToString() << "\n";
+    }
   }
   for (const auto& c : r.checksums) {
     out << indent << "checksum " << c.scope << ": "

@@ -5,6 +5,7 @@
 //   write.cpp    the write path: edits, calculations, outbox, audit (one transaction per call)
 //   read.cpp     records, validation, signatures, outbox and audit queries
 //   migrate.cpp  moving a draft to another form version
+//   attachments.cpp  content-addressed blobs (photos) and their upload bookkeeping
 #pragma once
 
 #include <map>

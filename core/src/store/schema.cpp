@@ -81,6 +81,24 @@ CREATE TABLE audit(
   PRIMARY KEY(record_id, seq)
 ) WITHOUT ROWID;
 )sql",
+    // 1 -> 2: attachments (photos), content-addressed by SHA-256. The bytes live in the store file
+    // so they share its encryption and transactions. `uploaded` is how many bytes the server
+    // acknowledged holding (an interrupted upload resumes there), `complete` that the server
+    // verified the hash and holds the whole blob. A rowid table (not WITHOUT ROWID) so a chunk is
+    // read with incremental blob I/O instead of loading the photo; `data` last so reading the
+    // bookkeeping columns never touches its overflow pages.
+    R"sql(
+CREATE TABLE blob(
+  sha256 BLOB PRIMARY KEY,
+  media_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  uploaded INTEGER NOT NULL DEFAULT 0,
+  complete INTEGER NOT NULL DEFAULT 0,
+  added_hlc INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX blob_pending ON blob(added_hlc) WHERE complete = 0;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

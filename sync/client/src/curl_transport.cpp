@@ -22,6 +22,7 @@ struct Transfer {
   HttpResponse* response = nullptr;
   size_t max_body = 0;
   bool too_large = false;
+  bool head_complete = false;  // the blank line ending the (final) header block arrived
   uint64_t sent = 0;
   uint64_t received = 0;
 };
@@ -51,6 +52,11 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   std::string_view line(data, n);
   if (line.rfind("HTTP/", 0) == 0) {
     t->response->headers.clear();  // a new response (after 100 Continue or a redirect)
+    t->head_complete = false;
+    return n;
+  }
+  if (line == "\r\n" || line == "\n") {
+    t->head_complete = true;
     return n;
   }
   const size_t colon = line.find(':');
@@ -157,11 +163,13 @@ Result<HttpResponse> CurlTransport::SendOnce(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
-  if (request.method == "POST") {
+  if (request.method == "POST" || request.method == "PUT") {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
+    // PUT (attachment chunks): the body is sent like a POST's, under another method name.
+    if (request.method == "PUT") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
   } else if (request.method == "GET") {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   } else {
@@ -196,6 +204,15 @@ Result<HttpResponse> CurlTransport::SendOnce(const HttpRequest& request) {
     curl_easy_cleanup(curl);
     handle_ = nullptr;
     return Status(CodeForCurl(rc), label + " to " + Origin(request.url) + ": " + cause);
+  }
+  if (!transfer.head_complete) {
+    // libcurl reports success when the connection closes inside the header block: it keeps the
+    // lines that came and an empty body (delimited by the close). That is an answer cut short,
+    // e.g. an empty PullPage that would end a pull early; retry it like any broken transfer.
+    curl_easy_cleanup(curl);
+    handle_ = nullptr;
+    return Status(Code::kUnavailable, label + " to " + Origin(request.url) +
+                                          ": the connection closed inside the answer's headers");
   }
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

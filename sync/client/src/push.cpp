@@ -136,7 +136,14 @@ Status SyncClient::Run::SendBatch(const v1::ChangeSet& set, const std::string& b
                         " skipped; the next sync sends its changes again)",
                     sent.where());
     }
-    if (http >= 400 && http < 500 && http != 401) {
+    // A body the server could not decode was damaged on the way: the bytes kept in flight decode
+    // here (ResendInflight checks them; a new batch was just encoded), so they stay in flight and
+    // the next sync resends them as they are. Rebuilding instead would be wrong when an earlier
+    // attempt of this batch was applied and its answer lost: the rebuilt batch would meet its
+    // number (409), and edits made since would reach the server on a stale base version (a
+    // conflict of the device with itself). Found by tests/sync/fault_push_test.cpp.
+    const bool damaged = sent.code() == Code::kCorruption || sent.code() == Code::kParse;
+    if (http >= 400 && http < 500 && http != 401 && !damaged) {
       // Refused without being applied: rebuild from the outbox next time.
       DS_RETURN_IF_ERROR(store_.SetSyncValue(kKeyInflight, ""));
     }

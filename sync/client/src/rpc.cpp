@@ -68,7 +68,25 @@ Status Rpc::Get(const std::string& path, google::protobuf::MessageLite* response
   return Call(std::move(request), response, stats);
 }
 
-Status Rpc::Call(HttpRequest request, google::protobuf::MessageLite* response, CallStats* stats) {
+Status Rpc::Put(const std::string& path, std::string body,
+                google::protobuf::MessageLite* response, CallStats* stats) {
+  HttpRequest request;
+  request.method = "PUT";
+  request.url = base_url_ + path;
+  request.body = std::move(body);
+  request.headers.emplace_back("Content-Type", "application/octet-stream");
+  return Call(std::move(request), response, stats);
+}
+
+Status Rpc::GetBytes(const std::string& path, std::string* body, CallStats* stats) {
+  HttpRequest request;
+  request.method = "GET";
+  request.url = base_url_ + path;
+  return Call(std::move(request), nullptr, stats, body);
+}
+
+Status Rpc::Call(HttpRequest request, google::protobuf::MessageLite* response, CallStats* stats,
+                 std::string* raw) {
   request.headers.emplace_back("Accept", kContentType);
   request.headers.emplace_back("Accept-Encoding", kAcceptEncoding);
   if (!credential_.empty()) request.headers.emplace_back("Authorization", "Bearer " + credential_);
@@ -86,6 +104,7 @@ Status Rpc::Call(HttpRequest request, google::protobuf::MessageLite* response, C
   st.attempts = answer.attempts;
   st.bytes_sent = answer.bytes_sent;
   st.bytes_received = answer.bytes_received;
+  st.headers = answer.headers;
 
   Encoding encoding = Encoding::kIdentity;
   if (const std::string* ce = answer.Header("content-encoding")) {
@@ -95,6 +114,16 @@ Status Rpc::Call(HttpRequest request, google::protobuf::MessageLite* response, C
                                            " answer in an unknown Content-Encoding");
     }
     encoding = *parsed;
+  }
+  if (answer.status == 200 && raw != nullptr) {
+    if (encoding == Encoding::kIdentity) {
+      *raw = answer.body;
+      return Status::Ok();
+    }
+    auto plain = Decompress(answer.body, encoding);
+    if (!plain.ok()) return Status(plain.status().code(), label + ": " + plain.status().message());
+    *raw = std::move(plain).value();
+    return Status::Ok();
   }
   if (answer.status == 200) {
     Status decoded = DecodeBody(answer.body, encoding, response);

@@ -23,6 +23,7 @@ struct CallStats {
   int attempts = 0;
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
+  HttpHeaders headers;  // of the answer (names in lower case)
 };
 
 class Rpc {
@@ -48,9 +49,16 @@ class Rpc {
                      google::protobuf::MessageLite* response, CallStats* stats = nullptr);
   Status Get(const std::string& path, google::protobuf::MessageLite* response,
              CallStats* stats = nullptr);
+  // PUT raw bytes (an attachment chunk, sent uncompressed); parses the 200 answer.
+  Status Put(const std::string& path, std::string body, google::protobuf::MessageLite* response,
+             CallStats* stats = nullptr);
+  // GET an answer of raw bytes (an attachment's data) into `body`.
+  Status GetBytes(const std::string& path, std::string* body, CallStats* stats = nullptr);
 
  private:
-  Status Call(HttpRequest request, google::protobuf::MessageLite* response, CallStats* stats);
+  // Exactly one of `response` (a protobuf answer) and `raw` (raw bytes) is set.
+  Status Call(HttpRequest request, google::protobuf::MessageLite* response, CallStats* stats,
+              std::string* raw = nullptr);
 
   HttpTransport& transport_;
   std::string base_url_;

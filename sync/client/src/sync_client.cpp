@@ -58,6 +58,8 @@ const char* SyncPhaseName(SyncPhase phase) {
       return "pull";
     case SyncPhase::kChecksum:
       return "checksum";
+    case SyncPhase::kAttachments:
+      return "attachments";
     case SyncPhase::kDone:
       return "done";
   }

@@ -119,6 +119,21 @@ SyncResult SyncClient::Run::Execute() {
     if (!waiting.ok() || *waiting > 0) complete = false;
   }
   if (options_.verify_checksums && complete) result_.checksum_status = Checksums();
+  // Photos after the records: a record never waits on its photos, and a failed upload is
+  // reported apart (attachments_status), never as the sync's status.
+  if (options_.push && options_.upload_attachments && !unreachable_ && !auth_refused_ &&
+      !cancelled()) {
+    const uint64_t sent = done_sent_;
+    const uint64_t received = done_received_;
+    result_.attachments_status = Attachments();
+    result_.attachment_wire_bytes_sent = done_sent_ - sent;
+    result_.attachment_wire_bytes_received = done_received_ - received;
+  } else {
+    result_.attachments_skipped = true;
+  }
+  if (result_.attachments_skipped || result_.attachments_pending > 0) {
+    if (auto left = store_.PendingUploads(); left.ok()) result_.attachments_remaining = left->size();
+  }
 
   if (!moved_to.empty() && answered_ && !auth_refused_) {
     Status stored = store_.SetSyncValue(kKeyServer, moved_to);

@@ -1,4 +1,5 @@
-// One SyncClient::Sync call: the phases (forms, push, pull, checksums) and their shared state.
+// One SyncClient::Sync call: the phases (forms, push, pull, checksums, attachments) and their
+// shared state.
 #pragma once
 
 #include <atomic>
@@ -49,6 +50,7 @@ class SyncClient::Run {
   Status Push();
   Status Pull();
   Status Checksums();
+  Status Attachments();  // attachments.cpp
   // push helpers
   Status ResendInflight(uint64_t batch_seq);
   Status SendBatch(const v1::ChangeSet& set, const std::string& body, Encoding encoding);
@@ -56,6 +58,9 @@ class SyncClient::Run {
   void FillWinnerAuthors(const std::map<size_t, int64_t>& adopted, std::vector<PushAck>* acks);
   Result<PullApplyStats> ApplyPage(const v1::PullPage& page, int64_t next_cursor,
                                    bool* forms_refreshed);
+  // attachment helpers (attachments.cpp)
+  Status UploadAttachment(const BlobInfo& blob);
+  Status AttachmentRefused(const BlobInfo& blob, const Status& refusal);
 
   bool InScope(const std::string& scope) const;
   Result<size_t> PushableInScope();

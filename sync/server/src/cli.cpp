@@ -15,7 +15,9 @@
 #include "doorstep/registry/commands.h"
 #include "doorstep/registry/jsonl.h"
 #include "doorstep/registry/records.h"
+#include "doorstep/sync/server/blob_store.h"
 #include "doorstep/sync/server/http_server.h"
+#include "doorstep/sync/server/pg_store.h"
 #include "doorstep/sync/server/registry.h"
 #include "doorstep/sync/server/service.h"
 #include "doorstep/sync/server/sqlite_store.h"
@@ -51,13 +53,16 @@ std::string Time(int64_t ms) {
 struct Options {
   std::string db;
   std::string key_file;
+  std::string pg;  // PostgreSQL connection string: the PostgreSQL store instead of the --db file
+  std::string pg_schema = "doorstep";
 };
 
 class Commands {
  public:
   Commands(const CliContext& ctx, const Options& opts) : ctx_(ctx), opts_(opts) {}
 
-  void Serve(const std::string& listen, const std::vector<std::string>& form_files, int threads) {
+  void Serve(const std::string& listen, const std::vector<std::string>& form_files, int threads,
+             const std::string& blobs_dir) {
     std::string host;
     int port = 0;
     Check(ParseListenAddress(listen, &host, &port));
@@ -70,6 +75,13 @@ class Commands {
     options.port = port;
     options.threads = threads;
     options.logger = ctx_.logger;
+    // Attachments (photos) live in a directory next to the database unless --blobs names one.
+    std::unique_ptr<FileBlobStore> blobs;
+    const std::string dir = blobs_dir.empty() && !opts_.db.empty()
+                                ? FileBlobStore::DefaultDir(opts_.db)
+                                : blobs_dir;
+    if (!dir.empty()) blobs = Check(FileBlobStore::Open(dir));
+    options.blobs = blobs.get();
     HttpServer server(service_.get(), options);
     Check(server.Start());
     out() << "doorstep-server listening on " << server.url() << std::endl;
@@ -213,6 +225,15 @@ class Commands {
   }
 
   void Open(bool create) {
+    if (!opts_.pg.empty()) {
+      PgStoreOptions pg;
+      pg.conninfo = opts_.pg;
+      pg.schema = opts_.pg_schema;
+      pg.create = create;
+      store_ = Check(PgServerStore::Open(pg));
+      MakeService();
+      return;
+    }
     SqliteStoreOptions o;
     o.path = opts_.db;
     o.create = create;
@@ -225,6 +246,10 @@ class Commands {
       while (!o.key.empty() && (o.key.back() == '\n' || o.key.back() == '\r')) o.key.pop_back();
     }
     store_ = Check(SqliteServerStore::Open(o));
+    MakeService();
+  }
+
+  void MakeService() {
     ServiceOptions so;
     so.clock = ctx_.clock;
     so.random = ctx_.random;
@@ -235,7 +260,7 @@ class Commands {
   const CliContext& ctx_;
   const Options& opts_;
   bool serving_ = false;
-  std::unique_ptr<SqliteServerStore> store_;
+  std::unique_ptr<ServerStore> store_;
   std::unique_ptr<SyncService> service_;
 };
 
@@ -246,8 +271,12 @@ int RunServerCli(int argc, const char* const* argv, const CliContext& ctx) {
   Options opts;
   app.require_subcommand(1);
   auto add_db = [&](CLI::App* sub) {
-    sub->add_option("--db", opts.db, "Server database file")->required();
-    sub->add_option("--key-file", opts.key_file, "File holding the database encryption key");
+    auto* db = sub->add_option("--db", opts.db, "Server database file (SQLite)");
+    auto* pg = sub->add_option("--pg", opts.pg, "PostgreSQL connection string, instead of --db");
+    db->excludes(pg);
+    sub->add_option("--pg-schema", opts.pg_schema, "PostgreSQL schema of the store")->needs(pg);
+    sub->add_option("--key-file", opts.key_file, "File holding the database encryption key")
+        ->excludes(pg);
   };
 
   std::string listen = "127.0.0.1:8080";
@@ -259,6 +288,10 @@ int RunServerCli(int argc, const char* const* argv, const CliContext& ctx) {
   serve->add_option("--form", serve_forms, "Form file (JSON) to install before serving")
       ->check(CLI::ExistingFile);
   serve->add_option("--threads", threads, "Worker threads")->check(CLI::Range(1, 256));
+  std::string blobs_dir;
+  serve->add_option("--blobs", blobs_dir,
+                    "Directory of attachments (photos), shared by every server process "
+                    "(default: <db>.blobs)");
 
   std::string team;
   std::vector<std::string> villages;
@@ -331,9 +364,14 @@ int RunServerCli(int argc, const char* const* argv, const CliContext& ctx) {
     err << "doorstep-server: error: " << e.what() << "\nRun 'doorstep-server --help' for usage.\n";
     return kExitUsage;
   }
+  if (opts.db.empty() && opts.pg.empty()) {
+    err << "doorstep-server: error: --db or --pg is required\nRun 'doorstep-server --help' for "
+           "usage.\n";
+    return kExitUsage;
+  }
   Commands commands(ctx, opts);
   try {
-    if (serve->parsed()) commands.Serve(listen, serve_forms, threads);
+    if (serve->parsed()) commands.Serve(listen, serve_forms, threads, blobs_dir);
     if (enroll->parsed()) commands.Enroll(team, villages, reviewer);
     if (install->parsed()) commands.InstallForms(form_files);
     if (conflicts->parsed()) commands.Conflicts(all);

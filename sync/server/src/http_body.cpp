@@ -42,7 +42,9 @@ Status ReadBody(const httplib::Request& req, httplib::Response& res,
                         " on the wire",
                     "Content-Length");
     }
-    return Status(Code::kInvalidArgument,
+    // httplib decodes gzip while reading: a gzip body that fails here is damaged (kCorruption,
+    // like a zstd body that does not decode; clients resend such a body as it is).
+    return Status(gzip ? Code::kCorruption : Code::kInvalidArgument,
                   "request body could not be read (truncated, or not valid " +
                       (content_encoding.empty() ? std::string("identity") : content_encoding) +
                       ")",

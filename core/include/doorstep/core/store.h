@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doorstep/core/form.h"
@@ -33,7 +34,7 @@
 namespace doorstep {
 
 // Current schema version of the store file (PRAGMA user_version).
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 struct Author {
   std::string surveyor_id;
@@ -234,6 +235,25 @@ struct AuditEntry {
   Author author;
 };
 
+// --- attachments (photos; see docs/sync.md "Attachments") -----------------------------------
+// Content-addressed blobs (SHA-256) kept in the store file itself, so they share its encryption
+// and its transactions. A field of type ATTACHMENT holds a v1::Value of kind attachment
+// (sha256, media type, size, file name); the bytes are in the blob table, uploaded to the server
+// after the records, chunk by chunk, by the sync client.
+
+// The largest attachment a store (and the server) accepts: 20 MiB.
+inline constexpr uint64_t kMaxAttachmentBytes = uint64_t{20} << 20;
+
+struct BlobInfo {
+  std::string sha256;  // 32 raw bytes
+  std::string media_type;
+  uint64_t size = 0;
+  uint64_t uploaded = 0;  // bytes the server acknowledged holding (a resumed upload starts there)
+  bool complete = false;  // the server verified the SHA-256 and holds the whole blob
+  HlcTimestamp added = 0;
+};
+// --- end of attachments ---------------------------------------------------------------------
+
 class Store {
  public:
   // Opens or creates the store at options.path: WAL, foreign keys, migrations to
@@ -327,6 +347,33 @@ class Store {
   // next batch sequence...). Keys are prefixed "sync." internally. Missing key: empty string.
   Result<std::string> GetSyncValue(const std::string& key);
   Status SetSyncValue(const std::string& key, const std::string& value);
+
+  // --- attachments (photos) ---
+  // Stores `bytes` as a blob (kept once per SHA-256: a second copy is a no-op) and returns the
+  // value to set on an ATTACHMENT field. kInvalidArgument for an empty file, a media type that is
+  // not "type/subtype" or a file name over 255 bytes; kResourceExhausted over kMaxAttachmentBytes.
+  Result<v1::Value> AddAttachment(std::string_view bytes, const std::string& media_type,
+                                  const std::string& file_name);
+  // AddAttachment and SetValue(id, path, value) in one transaction (a draft; the field must be
+  // of type ATTACHMENT). Returns the value set.
+  Result<v1::Value> Attach(const RecordId& id, const std::string& path, std::string_view bytes,
+                           const std::string& media_type, const std::string& file_name);
+  // The blob's bookkeeping, or nullopt when the store does not hold it.
+  Result<std::optional<BlobInfo>> GetBlobInfo(const std::string& sha256);
+  // Blobs not yet complete on the server that a live field value (of a record not deleted)
+  // refers to, oldest first. A photo replaced before it was uploaded is not uploaded.
+  Result<std::vector<BlobInfo>> PendingUploads();
+  // Up to `length` bytes of a blob from `offset` (fewer at its end; offset == size gives none).
+  // kNotFound when the store does not hold it, kInvalidArgument for an offset past its end.
+  Result<std::string> ReadBlob(const std::string& sha256, uint64_t offset, size_t length);
+  // Records how much of a blob the server acknowledged (complete: verified and held whole;
+  // `uploaded` is then its size). kInvalidArgument when `uploaded` exceeds the size.
+  Status SetUploaded(const std::string& sha256, uint64_t uploaded, bool complete);
+  // Stores a blob fetched from the server (a reviewer's copy of a photo): its SHA-256 must be
+  // `sha256` (kCorruption otherwise, nothing stored); it is marked complete.
+  Status SaveFetchedBlob(const std::string& sha256, std::string_view bytes,
+                         const std::string& media_type);
+  // --- end of attachments ---
 
   // "ok" or SQLite's list of problems.
   Result<std::string> IntegrityCheck();

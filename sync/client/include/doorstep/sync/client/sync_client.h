@@ -16,8 +16,11 @@
 // was refused or the sync was cancelled: uploads never block downloads), then pushes again when
 // the pull made pending edits pushable (a record edited here before its village arrived), and
 // (4) compares per-village checksums with the server after a complete sync with nothing left
-// pending in the device's villages. When the forms request gets no answer at all after every
-// retry, the server is unreachable and the sync stops there.
+// pending in the device's villages, then (5) uploads the photos (attachments) the live values
+// refer to, chunk by chunk, resuming where the server stands: after the records, so a record
+// never waits on its photos, and an upload failure is reported apart (attachments_status) without
+// failing the sync. When the forms request gets no answer at all after every retry, the server is
+// unreachable and the sync stops there.
 //
 // Logs name endpoints, record ids, paths and counts, never values or the credential.
 //
@@ -65,6 +68,9 @@ struct Enrollment {
 // The credential is not part of it.
 Result<Enrollment> ReadEnrollment(Store& store);
 
+inline constexpr size_t kDefaultAttachmentChunkBytes = 256 * 1024;
+inline constexpr size_t kMaxAttachmentChunkBytes = 1024 * 1024;
+
 struct SyncOptions {
   // Empty: the enrolled server. Else this URL is used, and stored for later syncs once the
   // server there answered (the township server moved to a new address).
@@ -76,10 +82,16 @@ struct SyncOptions {
   size_t batch_bytes = kDefaultBatchBytes;  // compressed size target of one push batch
   uint32_t page_size = 1000;                // changes per pull page (the server caps it)
   Encoding encoding = Encoding::kZstd;      // of request bodies
+  // Attachments (photos): uploaded after the records (when `push` is set) in chunks of this size
+  // (at most 1 MiB, the server's limit); each acknowledged chunk is recorded, so an interrupted
+  // upload resumes there.
+  bool upload_attachments = true;
+  size_t attachment_chunk_bytes = kDefaultAttachmentChunkBytes;
 };
 
-enum class SyncPhase { kForms, kPush, kPull, kChecksum, kDone };
-const char* SyncPhaseName(SyncPhase phase);  // "forms", "push", "pull", "checksum", "done"
+enum class SyncPhase { kForms, kPush, kPull, kChecksum, kAttachments, kDone };
+// "forms", "push", "pull", "checksum", "attachments", "done"
+const char* SyncPhaseName(SyncPhase phase);
 
 struct SyncProgress {
   SyncPhase phase = SyncPhase::kForms;
@@ -92,6 +104,11 @@ struct SyncProgress {
   size_t pages_pulled = 0;
   uint64_t bytes_sent = 0;  // body bytes on the wire in this sync, the transfer in flight included
   uint64_t bytes_received = 0;
+  // photos (attachments), apart from the records
+  size_t attachments_to_upload = 0;  // not yet complete on the server at the start of the phase
+  size_t attachments_uploaded = 0;   // complete on the server since (sent, or already there)
+  uint64_t attachment_bytes_total = 0;  // sizes of those attachments
+  uint64_t attachment_bytes_held = 0;   // of which the server acknowledged holding
 };
 using ProgressFn = std::function<void(const SyncProgress&)>;
 
@@ -135,6 +152,8 @@ struct SyncResult {
   Status push_status;
   Status pull_status;
   Status checksum_status;
+  // Photo uploads: never part of `status` (records never wait on photos); the first error.
+  Status attachments_status;
   bool push_skipped = false;  // credential refused or server unreachable before the push
   bool pull_skipped = false;  // credential refused, server unreachable, or cancelled
 
@@ -161,6 +180,18 @@ struct SyncResult {
   std::vector<ScopeCheck> checksums;
   bool checksums_verified = false;
   bool checksums_match() const;
+
+  // attachments (photos)
+  bool attachments_skipped = false;  // not attempted (option or push off, unreachable, 401...)
+  size_t attachments_pending = 0;      // to upload at the start of the phase
+  size_t attachments_uploaded = 0;     // completed by this sync's chunks
+  size_t attachments_already_there = 0;  // complete on the server already (another device's)
+  size_t attachments_remaining = 0;    // still not complete on the server after the sync
+  size_t attachment_chunks_sent = 0;   // chunks the server acknowledged
+  uint64_t attachment_bytes_sent = 0;  // attachment bytes in those chunks
+  // Body bytes of the attachment phase on the wire (included in bytes_sent / bytes_received).
+  uint64_t attachment_wire_bytes_sent = 0;
+  uint64_t attachment_wire_bytes_received = 0;
 
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
@@ -196,6 +227,11 @@ class SyncClient {
   Result<v1::Conflict> Resolve(int64_t conflict_id, uint32_t candidate, const std::string& note);
   // GET /v1/quarantine (reviewer credential).
   Result<v1::QuarantineList> ListQuarantine();
+  // The bytes of an attachment: from the store when it holds them, else downloaded from the
+  // server (reviewer credential; GET /v1/attachments/<hex>/data in chunks), verified against the
+  // SHA-256 and kept in the store (Store::SaveFetchedBlob).
+  Result<std::string> FetchAttachment(const v1::Attachment& attachment,
+                                      const std::atomic<bool>* cancel = nullptr);
 
  private:
   class Run;

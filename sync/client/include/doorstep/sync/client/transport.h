@@ -32,10 +32,10 @@ namespace doorstep::sync::client {
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
-  std::string method = "GET";  // "GET" or "POST"
+  std::string method = "GET";  // "GET", "POST" or "PUT" (attachment chunks)
   std::string url;             // absolute: "http://127.0.0.1:8080/v1/push"
   HttpHeaders headers;
-  std::string body;  // POST body (already encoded)
+  std::string body;  // POST / PUT body (already encoded)
   // When set and true, the transfer is aborted (and no retry is attempted): kCancelled.
   const std::atomic<bool>* cancel = nullptr;
   // Called during a transfer with the body bytes of the current attempt so far.

@@ -8,6 +8,9 @@
 //   doorstep-server quarantine --db FILE
 //   doorstep-server devices --db FILE
 //
+// Every command takes `--pg CONNINFO [--pg-schema NAME]` instead of `--db FILE`: the PostgreSQL
+// store (pg_store.h), shared by several server processes.
+//
 // Exit codes: 0 success, 1 failure, 2 usage error. Errors go to `err` as
 // "doorstep-server: error: <message>". Every command checks its input before its one write, and the
 // write is one transaction: nothing changes on failure. Commands other than serve, enroll and

@@ -21,6 +21,7 @@
 
 #include "doorstep/core/ports.h"
 #include "doorstep/core/status.h"
+#include "doorstep/sync/server/blob_store.h"
 #include "doorstep/sync/server/service.h"
 
 namespace doorstep::sync::server {
@@ -32,6 +33,8 @@ struct HttpServerOptions {
   Logger* logger = nullptr;  // optional
   int read_timeout_s = 30;   // per socket read (a slow 2G upload still makes progress)
   int write_timeout_s = 30;
+  // Attachments (photos): the /v1/attachments routes are served when set (see blob_store.h).
+  BlobStore* blobs = nullptr;
 };
 
 // Parses "host:port" ("127.0.0.1:8080", "0.0.0.0:8080", ":8080" = every address,
