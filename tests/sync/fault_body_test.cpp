@@ -116,9 +116,14 @@ TEST_CASE("damaged answers of every call: clear errors, nothing wrongly changed,
     }
   }
   SECTION("POST /v1/push") {
+    // Push answers are short (runs of accepted changes), so their size depends on the batch:
+    // measure the answer to the same kind of edit as the ones damaged below (a fresh answer, not
+    // a replay, which carries one more field).
+    rig.Edit(1);
+    rig.tablet.SyncOk();
+    const int64_t body = rig.Last("POST /v1/push").response_content_length;
     for (const Damage& d : kDamages) {
       INFO((d.truncate ? "truncated at " : "corrupted at ") << d.where << " of the body");
-      const int64_t body = rig.Last("POST /v1/push").response_content_length;
       const ServerLedger before = ReadLedger(rig.server.db_path());
       rig.Edit(1);
       const size_t pending = rig.tablet.Pending();
@@ -159,9 +164,21 @@ TEST_CASE("damaged answers of every call: clear errors, nothing wrongly changed,
     }
   }
   SECTION("POST /v1/checksum") {
+    // The server's checksums ride on the last pull page when the tablet asks for them (it
+    // pushed, or its cursor is not where the last comparison matched). They are asked for
+    // apart, by POST /v1/checksum, when a pull that did not ask brought changes: another
+    // tablet's write before each sync makes that happen.
+    auto other_writes = [&] {
+      REQUIRE(other.store().CreateRecord("household", "", testdata::HouseholdEdits(rng)).ok());
+      rig.writes.Note(other.store());
+      other.SyncOk();
+    };
+    other_writes();
+    rig.tablet.SyncOk();
+    const int64_t body = rig.Last("POST /v1/checksum").response_content_length;
     for (const Damage& d : kDamages) {
       INFO((d.truncate ? "truncated at " : "corrupted at ") << d.where << " of the body");
-      const int64_t body = rig.Last("POST /v1/checksum").response_content_length;
+      other_writes();
       rig.proxy->Enqueue(Damaging("POST /v1/checksum", d, body));
       auto r = rig.tablet.Sync();
       CHECK_FALSE(rig.Last("POST /v1/checksum").fault.empty());

@@ -148,7 +148,8 @@ TEST_CASE("PostgreSQL store: schema version, reopen, refusals", "[sync][pg]") {
   auto newer = ss::PgServerStore::Open(pg.Options(schema));
   CHECK(newer.status().code() == Code::kSchemaTooNew);
   CHECK(newer.status().message() ==
-        "the PostgreSQL store has schema 99; this doorstep-server knows up to 1");
+        "the PostgreSQL store has schema 99; this doorstep-server knows up to " +
+            std::to_string(ss::kPgSchemaVersion));
 }
 
 TEST_CASE("PostgreSQL store: two transactions creating one record, one of them fails with "

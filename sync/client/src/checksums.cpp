@@ -28,15 +28,9 @@ Result<std::vector<v1::ScopeChecksum>> LocalChecksums(Store& store,
   return out;
 }
 
-Result<std::vector<ScopeCheck>> CompareWithServer(Store& store, Rpc& rpc,
-                                                  const std::vector<std::string>& villages,
-                                                  bool all, CallStats* stats) {
-  v1::ChecksumRequest request;
-  if (!all) {
-    for (const auto& v : villages) request.add_scopes(v);
-  }
-  v1::ChecksumResponse answer;
-  DS_RETURN_IF_ERROR(rpc.Post("/v1/checksum", request, &answer, stats));
+Result<std::vector<ScopeCheck>> CompareChecksums(
+    Store& store, const std::vector<std::string>& villages, bool all,
+    const google::protobuf::RepeatedPtrField<v1::ScopeChecksum>& server) {
   DS_ASSIGN_OR_RETURN(auto local,
                       LocalChecksums(store, all ? std::vector<std::string>{} : villages));
   std::map<std::string, ScopeCheck> checks;
@@ -49,7 +43,7 @@ Result<std::vector<ScopeCheck>> CompareWithServer(Store& store, Rpc& rpc,
     check.local_fields = c.fields();
     check.local_sha256 = hex(c.sha256());
   }
-  for (const auto& c : answer.scopes()) {
+  for (const auto& c : server) {
     if (!all && checks.find(c.scope()) == checks.end()) continue;  // not asked for
     ScopeCheck& check = checks[c.scope()];
     check.scope = c.scope();
@@ -61,15 +55,48 @@ Result<std::vector<ScopeCheck>> CompareWithServer(Store& store, Rpc& rpc,
   return out;
 }
 
-Status SyncClient::Run::Checksums() {
+Result<std::vector<ScopeCheck>> CompareWithServer(Store& store, Rpc& rpc,
+                                                  const std::vector<std::string>& villages,
+                                                  bool all, CallStats* stats) {
+  v1::ChecksumRequest request;
+  if (!all) {
+    for (const auto& v : villages) request.add_scopes(v);
+  }
+  v1::ChecksumResponse answer;
+  DS_RETURN_IF_ERROR(rpc.Post("/v1/checksum", request, &answer, stats));
+  return CompareChecksums(store, villages, all, answer.scopes());
+}
+
+bool SyncClient::Run::ChecksumWanted(int64_t cursor) const {
+  return options_.verify_checksums &&
+         (result_.changes_pushed > 0 || verified_cursor_ != std::to_string(cursor));
+}
+
+Status SyncClient::Run::Checksums(int64_t cursor) {
   SetPhase(SyncPhase::kChecksum);
-  CallStats stats;
-  auto checks = CompareWithServer(store_, *rpc_, enrollment_.villages,
-                                  enrollment_.reviewer && enrollment_.villages.empty(), &stats);
-  Count(stats);
+  const bool all = enrollment_.reviewer && enrollment_.villages.empty();
+  Result<std::vector<ScopeCheck>> checks = std::vector<ScopeCheck>{};
+  if (final_page_checksums_) {
+    // The last pull page carried the server's checksums (want_checksums): no request.
+    checks = client::CompareChecksums(store_, enrollment_.villages, all, *final_page_checksums_);
+  } else if (ChecksumWanted(cursor)) {
+    CallStats stats;
+    checks = CompareWithServer(store_, *rpc_, enrollment_.villages, all, &stats);
+    Count(stats);
+  } else {
+    // Nothing pushed and the cursor where the last comparison matched: nothing to compare.
+    result_.checksums_unchanged = true;
+    return Status::Ok();
+  }
   if (!checks.ok()) return checks.status();
   result_.checksums = std::move(checks).value();
   result_.checksums_verified = true;
+  LogMismatches();
+  return store_.SetSyncValue(kKeyVerifiedCursor,
+                             result_.checksums_match() ? std::to_string(cursor) : "");
+}
+
+void SyncClient::Run::LogMismatches() {
   for (const auto& c : result_.checksums) {
     if (!c.match()) {
       LogTo(client_.logger_, LogLevel::kError,
@@ -77,7 +104,6 @@ Status SyncClient::Run::Checksums() {
                 " fields here, " + std::to_string(c.server_fields) + " on the server");
     }
   }
-  return Status::Ok();
 }
 
 }  // namespace doorstep::sync::client

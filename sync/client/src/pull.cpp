@@ -44,12 +44,21 @@ Status SyncClient::Run::Pull() {
   SetPhase(SyncPhase::kPull);
   DS_ASSIGN_OR_RETURN(std::string cursor_text, store_.GetSyncValue(kKeyCursor));
   int64_t cursor = ParseCursor(cursor_text);
+  cursor_ = cursor;
+  final_page_checksums_.reset();
+  // Every pushed batch acknowledged: the server may leave out what this device wrote (it holds
+  // those values at those versions). A batch in flight may have been applied unanswered; then
+  // its values come back like anyone's.
+  DS_ASSIGN_OR_RETURN(std::string inflight, store_.GetSyncValue(kKeyInflight));
   bool forms_refreshed = false;
   for (;;) {
     if (cancelled()) return CancelledStatus("pull");
     v1::PullRequest request;
     request.set_cursor(cursor);
     request.set_page_size(options_.page_size);
+    request.set_skip_own_writes(inflight.empty());
+    // The server's checksums ride on the last page when a comparison is due.
+    request.set_want_checksums(ChecksumWanted(cursor) || result_.changes_pulled > 0);
     v1::PullPage page;
     CallStats stats;
     Status got = rpc_->Post("/v1/pull", request, &page, &stats);
@@ -80,7 +89,14 @@ Status SyncClient::Run::Pull() {
     progress_state_.records_pulled = records_pulled_.size();
     Report();
     if (page.next_cursor() > cursor) cursor = page.next_cursor();
-    if (!page.more()) return Status::Ok();
+    cursor_ = cursor;
+    if (!page.more()) {
+      // (A server that predates want_checksums sends none: the checksum step asks instead.)
+      if (request.want_checksums() && page.checksums_size() > 0) {
+        final_page_checksums_ = page.checksums();
+      }
+      return Status::Ok();
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <utility>
 
+#include "doorstep/sync/push_result.h"
 #include "doorstep/sync/wire.h"
 #include "sync_run.h"
 
@@ -77,6 +78,7 @@ Status SyncClient::Run::Push() {
   for (auto& batch : batches) {
     if (cancelled()) return CancelledStatus("push");
     batch.set_device_clock_ms(static_cast<uint64_t>(WallClockMs()));
+    batch.set_compact_results(true);  // ACCEPTED runs instead of one result per change
     auto body = EncodeBody(batch, rpc_->encoding());
     if (!body.ok()) return body.status();
     DS_RETURN_IF_ERROR(store_.SetSyncValue(
@@ -155,11 +157,17 @@ Status SyncClient::Run::SendBatch(const v1::ChangeSet& set, const std::string& b
   return store_.SetSyncValue(kKeyInflight, "");
 }
 
-Status SyncClient::Run::AcknowledgeResult(const v1::ChangeSet& set, const v1::PushResult& answer) {
-  if (answer.batch_seq() != set.batch_seq()) {
+Status SyncClient::Run::AcknowledgeResult(const v1::ChangeSet& set,
+                                          const v1::PushResult& compact) {
+  if (compact.batch_seq() != set.batch_seq()) {
     return Status(Code::kCorruption, "POST /v1/push: answer for batch " +
-                                         std::to_string(answer.batch_seq()) + " to batch " +
+                                         std::to_string(compact.batch_seq()) + " to batch " +
                                          std::to_string(set.batch_seq()));
+  }
+  v1::PushResult answer = compact;
+  Status expanded = ExpandPushResult(&answer, set.changes_size());
+  if (!expanded.ok()) {
+    return Status(expanded.code(), "POST /v1/push: " + expanded.message(), expanded.where());
   }
   std::vector<PushAck> acks;
   acks.reserve(static_cast<size_t>(answer.results_size()));

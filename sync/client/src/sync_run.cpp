@@ -57,6 +57,9 @@ SyncResult SyncClient::Run::Execute() {
     return result_;
   }
   enrollment_ = *enrollment;
+  if (auto verified = store_.GetSyncValue(kKeyVerifiedCursor); verified.ok()) {
+    verified_cursor_ = *verified;
+  }
   std::string moved_to;  // a new server address, stored once the server there answered
   if (!options_.server_url.empty()) {
     auto url = NormalizeServerUrl(options_.server_url);
@@ -118,7 +121,7 @@ SyncResult SyncClient::Run::Execute() {
     waiting = PushableInScope();
     if (!waiting.ok() || *waiting > 0) complete = false;
   }
-  if (options_.verify_checksums && complete) result_.checksum_status = Checksums();
+  if (options_.verify_checksums && complete) result_.checksum_status = Checksums(cursor_);
   // Photos after the records: a record never waits on its photos, and a failed upload is
   // reported apart (attachments_status), never as the sync's status.
   if (options_.push && options_.upload_attachments && !unreachable_ && !auth_refused_ &&

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,6 +24,12 @@ Result<std::unique_ptr<Rpc>> OpenRpc(Store& store, HttpTransport& transport,
 
 // GET /v1/forms and install every version; returns how many were new to the store.
 Result<size_t> InstallServerForms(Store& store, Rpc& rpc, CallStats* stats = nullptr);
+
+// Local checksums against the server's (`server`: those of `villages`, or every village when
+// `all`).
+Result<std::vector<ScopeCheck>> CompareChecksums(
+    Store& store, const std::vector<std::string>& villages, bool all,
+    const google::protobuf::RepeatedPtrField<v1::ScopeChecksum>& server);
 
 // Local checksums against POST /v1/checksum for `villages` (every village when `all`).
 Result<std::vector<ScopeCheck>> CompareWithServer(Store& store, Rpc& rpc,
@@ -49,7 +56,10 @@ class SyncClient::Run {
   Status Forms();
   Status Push();
   Status Pull();
-  Status Checksums();
+  // Compares with the server's checksums: those of the last pull page when it carried them,
+  // else asked for (POST /v1/checksum) when ChecksumWanted; else nothing moved since the last
+  // match (checksums_unchanged).
+  Status Checksums(int64_t cursor);
   Status Attachments();  // attachments.cpp
   // push helpers
   Status ResendInflight(uint64_t batch_seq);
@@ -61,6 +71,11 @@ class SyncClient::Run {
   // attachment helpers (attachments.cpp)
   Status UploadAttachment(const BlobInfo& blob);
   Status AttachmentRefused(const BlobInfo& blob, const Status& refusal);
+
+  // Whether this sync should compare checksums at `cursor`: something was pushed, or the cursor
+  // is not where the last comparison matched.
+  bool ChecksumWanted(int64_t cursor) const;
+  void LogMismatches();
 
   bool InScope(const std::string& scope) const;
   Result<size_t> PushableInScope();
@@ -88,6 +103,10 @@ class SyncClient::Run {
   bool auth_refused_ = false;  // a call was answered 401: stop
   bool answered_ = false;      // some call got an HTTP answer
   bool unreachable_ = false;   // the first call got no answer after every retry
+  std::string verified_cursor_;  // kKeyVerifiedCursor at the start of the sync
+  int64_t cursor_ = 0;           // the pull cursor after the last pull
+  // The checksums the last page of the last pull carried (want_checksums), if it did.
+  std::optional<google::protobuf::RepeatedPtrField<v1::ScopeChecksum>> final_page_checksums_;
 };
 
 }  // namespace doorstep::sync::client

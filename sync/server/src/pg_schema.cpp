@@ -144,6 +144,11 @@ CREATE TABLE quarantine(
   change bytea NOT NULL
 );
 )sql",
+    // 1 -> 2: field.pushed_by, the enrolled device whose push wrote the value as sent ('' when
+    // the server wrote it), so a pull can leave out what the requesting device holds already.
+    R"sql(
+ALTER TABLE field ADD COLUMN pushed_by text NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace
@@ -256,6 +261,7 @@ Result<FieldRow> ReadField(const pqxx::row& r) {
   f.author.surveyor_id = r[6].as<std::string>();
   f.author.device_id = r[7].as<std::string>();
   f.received_ms = r[8].as<int64_t>();
+  f.pushed_by = r[9].as<std::string>();
   return f;
 }
 

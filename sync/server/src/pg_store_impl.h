@@ -70,7 +70,8 @@ DeviceRow ReadDevice(const pqxx::row& r);
 
 // Field f joined with author a.
 #define DS_PG_FIELD_COLUMNS \
-  "f.record_id, f.path, f.scope, f.value, f.version, f.hlc, a.surveyor, a.device, f.received_ms"
+  "f.record_id, f.path, f.scope, f.value, f.version, f.hlc, a.surveyor, a.device, f.received_ms, " \
+  "f.pushed_by"
 Result<FieldRow> ReadField(const pqxx::row& r);
 
 #define DS_PG_RECORD_COLUMNS "id, form_id, form_version, scope, max_version, created_ms"

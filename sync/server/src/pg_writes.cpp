@@ -19,17 +19,19 @@ const Sql kUpdateRecords{"t_update_records",
 // superseded by the burst's first write of the field (`first_version`).
 const Sql kWriteFields{"t_write_fields",
     "WITH n AS (SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::bytea[], "
-    "$5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[]) "
-    "AS n(record_id, path, scope, value, version, hlc, author, received_ms, first_version)), "
+    "$5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[]) "
+    "AS n(record_id, path, scope, value, version, hlc, author, received_ms, first_version, "
+    "pushed_by)), "
     "h AS (INSERT INTO field_history(record_id, path, version, value, hlc, author, received_ms, "
     "superseded_by) SELECT f.record_id, f.path, f.version, f.value, f.hlc, f.author, "
     "f.received_ms, n.first_version FROM field f JOIN n ON f.record_id = n.record_id "
     "AND f.path = n.path) "
-    "INSERT INTO field(record_id, path, scope, value, version, hlc, author, received_ms) "
-    "SELECT record_id, path, scope, value, version, hlc, author, received_ms FROM n "
+    "INSERT INTO field(record_id, path, scope, value, version, hlc, author, received_ms, "
+    "pushed_by) SELECT record_id, path, scope, value, version, hlc, author, received_ms, "
+    "pushed_by FROM n "
     "ON CONFLICT (record_id, path) DO UPDATE SET scope = EXCLUDED.scope, value = EXCLUDED.value, "
     "version = EXCLUDED.version, hlc = EXCLUDED.hlc, author = EXCLUDED.author, "
-    "received_ms = EXCLUDED.received_ms"};
+    "received_ms = EXCLUDED.received_ms, pushed_by = EXCLUDED.pushed_by"};
 const Sql kWriteHistory{"t_write_history",
     "INSERT INTO field_history(record_id, path, version, value, hlc, author, received_ms, "
     "superseded_by) SELECT * FROM unnest($1::bytea[], $2::text[], $3::bigint[], $4::bytea[], "
@@ -128,7 +130,7 @@ void WriteBuffer::Flush(Lease& lease, pqxx::transaction_base& tx) {
     }
   }
   if (fields.empty()) return;
-  ArrayText fids, paths, fscopes, values, fversions, hlcs, authors, received, firsts;
+  ArrayText fids, paths, fscopes, values, fversions, hlcs, authors, received, firsts, pushers;
   for (const auto& p : fields) {
     fids.Bytes(p.row.record_id.AsBytes());
     paths.Text(p.row.path);
@@ -139,10 +141,11 @@ void WriteBuffer::Flush(Lease& lease, pqxx::transaction_base& tx) {
     authors.Int(p.author);
     received.Int(p.row.received_ms);
     firsts.Int(p.first_version);
+    pushers.Text(p.row.pushed_by);
   }
   lease.Exec(tx, kWriteFields, fids.Finish(), paths.Finish(), fscopes.Finish(), values.Finish(),
              fversions.Finish(), hlcs.Finish(), authors.Finish(), received.Finish(),
-             firsts.Finish());
+             firsts.Finish(), pushers.Finish());
   if (history.empty()) return;
   ArrayText hids, hpaths, hversions, hvalues, hhlcs, hauthors, hreceived, hby;
   for (const auto& p : history) {

@@ -18,6 +18,7 @@
 
 #include "doorstep/core/path.h"
 #include "doorstep/sync/merge.h"
+#include "doorstep/sync/push_result.h"
 #include "doorstep/sync/wire.h"
 #include "service_internal.h"
 
@@ -136,6 +137,7 @@ class PushRun {
     DS_RETURN_IF_ERROR(RecordDevice());
     result_.set_batch_seq(set_.batch_seq());
     result_.set_server_clock_ms(now_);
+    if (set_.compact_results()) CompactPushResult(&result_);
     BatchRow batch{device_.device_id, set_.batch_seq(), digest, result_.SerializeAsString(), now_};
     DS_RETURN_IF_ERROR(txn_.PutBatch(batch));
     return result_;
@@ -274,7 +276,7 @@ class PushRun {
     }
     if (d.outcome == MergeOutcome::kAccept) {
       DS_ASSIGN_OR_RETURN(FieldRow row, WriteField(txn_, &plan.row, path, in.cleared, in.value,
-                                                   in.hlc, author, now_));
+                                                   in.hlc, author, now_, device_.device_id));
       result->set_outcome(v1::ChangeResult::ACCEPTED);
       result->set_version(row.version);
       return Status::Ok();
@@ -289,7 +291,7 @@ class PushRun {
     FieldRow winner = *current;
     if (d.incoming_wins) {
       DS_ASSIGN_OR_RETURN(winner, WriteField(txn_, &plan.row, path, in.cleared, in.value, in.hlc,
-                                             author, now_));
+                                             author, now_, device_.device_id));
       incoming.version = winner.version;
     }
     DS_ASSIGN_OR_RETURN(int64_t conflict_id,
@@ -312,7 +314,7 @@ class PushRun {
     }
     if (!RecordDeleteConflicts(plan.max_before, ch.base_version())) {
       DS_ASSIGN_OR_RETURN(FieldRow row, WriteField(txn_, &plan.row, kDeleted, false, in.value,
-                                                   in.hlc, author, now_));
+                                                   in.hlc, author, now_, device_.device_id));
       result->set_outcome(v1::ChangeResult::ACCEPTED);
       result->set_version(row.version);
       return Status::Ok();

@@ -33,7 +33,7 @@ v1::Conflict::Candidate CandidateOf(const FieldRow& row) {
 
 Result<FieldRow> WriteField(ServerTxn& txn, RecordRow* record, const std::string& path,
                             bool cleared, const v1::Value& value, HlcTimestamp hlc,
-                            const Author& author, int64_t now_ms) {
+                            const Author& author, int64_t now_ms, const std::string& pushed_by) {
   DS_ASSIGN_OR_RETURN(int64_t version, txn.NextVersion());
   FieldRow row;
   row.record_id = record->id;
@@ -45,6 +45,7 @@ Result<FieldRow> WriteField(ServerTxn& txn, RecordRow* record, const std::string
   row.hlc = hlc;
   row.author = author;
   row.received_ms = now_ms;
+  row.pushed_by = pushed_by;
   DS_RETURN_IF_ERROR(txn.PutField(row));
   record->max_version = std::max(record->max_version, version);
   return row;

@@ -52,7 +52,8 @@ v1::Conflict::Candidate CandidateOf(const FieldRow& row);
 // stores the row with the record's scope, raises record->max_version. Returns the new row.
 Result<FieldRow> WriteField(ServerTxn& txn, RecordRow* record, const std::string& path,
                             bool cleared, const v1::Value& value, HlcTimestamp hlc,
-                            const Author& author, int64_t now_ms);
+                            const Author& author, int64_t now_ms,
+                            const std::string& pushed_by = {});
 
 // After a record's fields changed: re-derives its form version (from "@form") and scope (from the
 // scope field). A new scope re-versions every field of the record under the new scope (devices of

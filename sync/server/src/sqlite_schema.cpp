@@ -135,6 +135,11 @@ CREATE TABLE quarantine(
   change BLOB NOT NULL
 );
 )sql",
+    // 1 -> 2: field.pushed_by, the enrolled device whose push wrote the value as sent ('' when
+    // the server wrote it), so a pull can leave out what the requesting device holds already.
+    R"sql(
+ALTER TABLE field ADD COLUMN pushed_by TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace
@@ -249,6 +254,7 @@ Result<FieldRow> ReadField(const sqlite::Stmt& st) {
   f.author.surveyor_id = st.Text(6);
   f.author.device_id = st.Text(7);
   f.received_ms = st.Int(8);
+  f.pushed_by = st.Text(9);
   return f;
 }
 

@@ -43,7 +43,8 @@ Result<DeviceRow> ReadDevice(const sqlite::Stmt& st);
 
 // Field f joined with author a.
 #define DS_FIELD_COLUMNS \
-  "f.record_id, f.path, f.scope, f.value, f.version, f.hlc, a.surveyor, a.device, f.received_ms"
+  "f.record_id, f.path, f.scope, f.value, f.version, f.hlc, a.surveyor, a.device, f.received_ms, " \
+  "f.pushed_by"
 Result<FieldRow> ReadField(const sqlite::Stmt& st);
 
 #define DS_RECORD_COLUMNS "id, form_id, form_version, scope, max_version, created_ms"

@@ -115,8 +115,8 @@ class SqliteTxn final : public ServerTxn {
     std::string blob = ValueBlob(f);
     {
       DS_ASSIGN_OR_RETURN(auto up, db().Prepare(
-          "UPDATE field SET scope = ?, value = ?, version = ?, hlc = ?, author = ?, received_ms = ? "
-          "WHERE record_id = ? AND path = ?"));
+          "UPDATE field SET scope = ?, value = ?, version = ?, hlc = ?, author = ?, received_ms = ?, "
+          "pushed_by = ? WHERE record_id = ? AND path = ?"));
       up.Bind(1, f.scope);
       if (f.cleared) {
         up.BindNull(2);
@@ -127,14 +127,15 @@ class SqliteTxn final : public ServerTxn {
                              .Bind(4, static_cast<int64_t>(f.hlc))
                              .Bind(5, author)
                              .Bind(6, f.received_ms)
-                             .BindBlob(7, f.record_id.AsBytes())
-                             .Bind(8, f.path)
+                             .Bind(7, f.pushed_by)
+                             .BindBlob(8, f.record_id.AsBytes())
+                             .Bind(9, f.path)
                              .Run());
     }
     if (db().Changes() > 0) return Status::Ok();
     DS_ASSIGN_OR_RETURN(auto ins, db().Prepare(
-        "INSERT INTO field(record_id, path, scope, value, version, hlc, author, received_ms) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+        "INSERT INTO field(record_id, path, scope, value, version, hlc, author, received_ms, "
+        "pushed_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     ins.BindBlob(1, f.record_id.AsBytes()).Bind(2, f.path).Bind(3, f.scope);
     if (f.cleared) {
       ins.BindNull(4);
@@ -145,6 +146,7 @@ class SqliteTxn final : public ServerTxn {
         .Bind(6, static_cast<int64_t>(f.hlc))
         .Bind(7, author)
         .Bind(8, f.received_ms)
+        .Bind(9, f.pushed_by)
         .Run();
   }
 

@@ -53,6 +53,8 @@ inline constexpr char kKeyReviewer[] = "reviewer";
 inline constexpr char kKeyBatchSeq[] = "batch_seq";
 inline constexpr char kKeyInflight[] = "inflight";
 inline constexpr char kKeyCursor[] = "cursor";
+// The pull cursor at which the last checksum comparison matched ("" after a mismatch).
+inline constexpr char kKeyVerifiedCursor[] = "verified_cursor";
 
 // What enrollment gave this store.
 struct Enrollment {
@@ -179,6 +181,8 @@ struct SyncResult {
   // checksums (empty when not verified: a phase failed or verify_checksums was false)
   std::vector<ScopeCheck> checksums;
   bool checksums_verified = false;
+  // Not compared: nothing was pushed and the cursor is where the last comparison matched.
+  bool checksums_unchanged = false;
   bool checksums_match() const;
 
   // attachments (photos)

@@ -21,7 +21,7 @@
 namespace doorstep::sync::server {
 
 // Schema version of the server file (PRAGMA user_version).
-inline constexpr int kServerSchemaVersion = 1;
+inline constexpr int kServerSchemaVersion = 2;
 
 struct SqliteStoreOptions {
   std::string path;         // file to open or create (not ":memory:": the pool needs one file)

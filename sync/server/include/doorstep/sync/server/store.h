@@ -67,6 +67,11 @@ struct FieldRow {
   HlcTimestamp hlc = 0;
   Author author;          // surveyor and device that wrote the value
   int64_t received_ms = 0;  // server time of the write
+  // The enrolled device whose push wrote this value as it sent it, at this version (the push
+  // answer told it the version). Empty for a value the server wrote itself: a record moved to
+  // another village, a record kept alive, a resolution. A pull leaves out the requesting device's
+  // own rows: it holds them.
+  std::string pushed_by;
 };
 
 struct RecordRow {
