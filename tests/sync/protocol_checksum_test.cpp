@@ -194,4 +194,24 @@ TEST_CASE("calculated fields must be left out by the caller", "[sync][protocol]"
   CHECK(DigestOf(with_calculated) != DigestOf(fields));
 }
 
+TEST_CASE("a builder told records come in id order hashes each record as it ends, same digest",
+          "[sync][protocol]") {
+  // SampleFields lists record 1 then record 2, fields of a record in no sorted order.
+  const auto fields = SampleFields();
+  ChecksumBuilder streaming(true);
+  for (const auto& [id, path, value] : fields) streaming.Add(id, path, value);
+  CHECK(streaming.in_order());
+  CHECK(streaming.fields() == fields.size());
+  CHECK(streaming.Finish() == DigestOf(fields));
+  CHECK(streaming.Finish() == DigestOf(fields));  // again: the same
+
+  // Record 2 before record 1: the promise is broken, and the builder says so.
+  ChecksumBuilder broken(true);
+  for (auto it = fields.rbegin(); it != fields.rend(); ++it) {
+    broken.Add(std::get<0>(*it), std::get<1>(*it), std::get<2>(*it));
+  }
+  CHECK_FALSE(broken.in_order());
+  CHECK(broken.Finish() != DigestOf(fields));
+}
+
 }  // namespace doorstep::sync

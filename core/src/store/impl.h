@@ -80,6 +80,10 @@ class Store::Impl {
   // The record's scope: the value of its form's scope_field ("" when unset or no scope field).
   std::string ScopeOf(const LoadedRecord& rec) const;
   Status SetMeta(const std::string& key, const std::string& value);
+  // Pending changes of at most `max_records` outbox records after `after_outbox_seq` (read.cpp).
+  Result<std::vector<OutboxEntry>> PendingWindow(int64_t after_outbox_seq, size_t max_records);
+  // Keeps the entries whose record's village is known, with scope and "@deleted" base (sync.cpp).
+  Result<std::vector<OutboxEntry>> Pushable(std::vector<OutboxEntry> pending, size_t limit);
 };
 
 }  // namespace doorstep

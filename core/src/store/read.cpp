@@ -203,13 +203,10 @@ Result<Author> AuthorById(store::Db& db, int64_t id, std::map<int64_t, Author>* 
 
 }  // namespace
 
-Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) {
-  auto& db = *impl_->db;
-  DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT v.pending, v.record_id, v.path, v.version, v.hlc, v.author, v.value "
-      "FROM outbox o JOIN value v ON v.record_id = o.record_id "
-      "WHERE v.pending IS NOT NULL ORDER BY o.seq, v.pending LIMIT ?"));
-  st.Bind(1, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
+namespace {
+
+// Rows of (v.pending, v.record_id, v.path, v.version, v.hlc, v.author, v.value, o.seq).
+Result<std::vector<OutboxEntry>> ReadPending(store::Db& db, store::Stmt& st) {
   std::vector<OutboxEntry> out;
   std::vector<int64_t> author_ids;
   for (;;) {
@@ -229,6 +226,7 @@ Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) {
       DS_RETURN_IF_ERROR(Decode(st.Blob(6), &v, e.path));
       e.value = std::move(v);
     }
+    e.outbox_seq = st.Int(7);
     out.push_back(std::move(e));
   }
   std::map<int64_t, Author> cache;
@@ -236,6 +234,29 @@ Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) {
     DS_ASSIGN_OR_RETURN(out[i].author, AuthorById(db, author_ids[i], &cache));
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<OutboxEntry>> Store::PendingChanges(size_t limit) {
+  auto& db = *impl_->db;
+  DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT v.pending, v.record_id, v.path, v.version, v.hlc, v.author, v.value, o.seq "
+      "FROM outbox o JOIN value v ON v.record_id = o.record_id "
+      "WHERE v.pending IS NOT NULL ORDER BY o.seq, v.pending LIMIT ?"));
+  st.Bind(1, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
+  return ReadPending(db, st);
+}
+
+Result<std::vector<OutboxEntry>> Store::Impl::PendingWindow(int64_t after_outbox_seq,
+                                                            size_t max_records) {
+  DS_ASSIGN_OR_RETURN(auto st, db->Prepare(
+      "SELECT v.pending, v.record_id, v.path, v.version, v.hlc, v.author, v.value, o.seq "
+      "FROM (SELECT record_id, seq FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?) o "
+      "JOIN value v ON v.record_id = o.record_id "
+      "WHERE v.pending IS NOT NULL ORDER BY o.seq, v.pending"));
+  st.Bind(1, after_outbox_seq).Bind(2, static_cast<int64_t>(max_records));
+  return ReadPending(*db, st);
 }
 
 Result<int64_t> Store::OutboxSize() {

@@ -83,23 +83,34 @@ Status Store::SetSyncValue(const std::string& key, const std::string& value) {
 }
 
 Result<std::vector<OutboxEntry>> Store::PushableChanges(size_t limit) {
-  auto& db = *impl_->db;
   DS_ASSIGN_OR_RETURN(auto pending, PendingChanges(0));
+  return impl_->Pushable(std::move(pending), limit);
+}
+
+Result<std::vector<OutboxEntry>> Store::PushableWindow(int64_t after_outbox_seq,
+                                                       size_t max_records, int64_t* scanned_to) {
+  DS_ASSIGN_OR_RETURN(auto pending, impl_->PendingWindow(after_outbox_seq, max_records));
+  *scanned_to = pending.empty() ? 0 : pending.back().outbox_seq;
+  return impl_->Pushable(std::move(pending), 0);
+}
+
+Result<std::vector<OutboxEntry>> Store::Impl::Pushable(std::vector<OutboxEntry> pending,
+                                                       size_t limit) {
   std::vector<OutboxEntry> out;
   std::map<std::string, std::pair<bool, std::string>> scopes;  // record bytes -> (pushable, scope)
   for (auto& e : pending) {
     std::string key(e.record_id.AsBytes());
     auto it = scopes.find(key);
     if (it == scopes.end()) {
-      DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(e.record_id));
-      std::string scope = impl_->ScopeOf(rec);
+      DS_ASSIGN_OR_RETURN(LoadedRecord rec, Load(e.record_id));
+      std::string scope = ScopeOf(rec);
       bool pushable = rec.form->def().scope_field().empty() || !scope.empty();
       it = scopes.emplace(key, std::make_pair(pushable, scope)).first;
     }
     if (!it->second.first) continue;
     e.scope = it->second.second;
     if (e.path == kMetaDeleted) {
-      DS_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT coalesce(max(version), 0) FROM value WHERE record_id = ?"));
+      DS_ASSIGN_OR_RETURN(auto st, db->Prepare("SELECT coalesce(max(version), 0) FROM value WHERE record_id = ?"));
       st.BindBlob(1, e.record_id.AsBytes());
       DS_ASSIGN_OR_RETURN(bool row, st.Step());
       if (row) e.base_version = st.Int(0);

@@ -3,6 +3,7 @@
 // villages in batches; each answer is acknowledged in one store transaction that also advances
 // the batch number.
 #include <chrono>
+#include <iterator>
 #include <map>
 #include <utility>
 
@@ -11,6 +12,9 @@
 #include "sync_run.h"
 
 namespace doorstep::sync::client {
+
+// Records read from the outbox at a time by the push (a household is ~110 values).
+constexpr size_t kPushWindowRecords = 250;
 namespace {
 
 uint64_t ParseSeq(const std::string& text) {
@@ -47,43 +51,74 @@ Status SyncClient::Run::Push() {
   DS_ASSIGN_OR_RETURN(seq_text, store_.GetSyncValue(kKeyBatchSeq));
   seq = std::max<uint64_t>(1, ParseSeq(seq_text));
 
-  DS_ASSIGN_OR_RETURN(auto entries, store_.PushableChanges());
   result_.out_of_scope.clear();  // this pass's view
-  std::vector<OutboxEntry> in_scope;
+  // Window by window through the outbox (kPushWindowRecords records at a time), so memory follows
+  // the window, not the outbox: 10,000 households pending are ~1 M decoded values. The last
+  // (partly filled) batch of a window is not sent but carried into the next window, so batches
+  // stay as full as with the whole outbox at once.
   std::map<RecordId, size_t> out_of_scope;
-  std::set<RecordId> records;
   std::map<RecordId, std::string> scopes;
-  for (auto& e : entries) {
-    if (InScope(e.scope)) {
-      records.insert(e.record_id);
-      in_scope.push_back(std::move(e));
-    } else {
-      ++out_of_scope[e.record_id];
-      scopes[e.record_id] = e.scope;
+  std::set<RecordId> records;
+  std::vector<OutboxEntry> carry;
+  int64_t after = 0;
+  for (;;) {
+    if (cancelled()) return CancelledStatus("push");
+    int64_t scanned = 0;
+    DS_ASSIGN_OR_RETURN(auto entries, store_.PushableWindow(after, kPushWindowRecords, &scanned));
+    const bool last = scanned == 0;
+    after = std::max(after, scanned);
+    std::vector<OutboxEntry> in_scope = std::move(carry);
+    carry.clear();
+    size_t added = 0;
+    for (auto& e : entries) {
+      if (InScope(e.scope)) {
+        records.insert(e.record_id);
+        in_scope.push_back(std::move(e));
+        ++added;
+      } else {
+        ++out_of_scope[e.record_id];
+        scopes[e.record_id] = e.scope;
+      }
     }
+    entries.clear();
+    progress_state_.changes_to_push += added;
+    progress_state_.records_to_push = records.size();
+    Report();
+    if (in_scope.empty()) {
+      if (last) break;
+      continue;
+    }
+    DS_ASSIGN_OR_RETURN(seq_text, store_.GetSyncValue(kKeyBatchSeq));
+    seq = std::max<uint64_t>(1, ParseSeq(seq_text));
+    std::vector<v1::ChangeSet> batches =
+        BuildBatches(in_scope, enrollment_.device_id, seq, options_.batch_bytes, rpc_->encoding());
+    size_t send = batches.size();
+    if (!last && send > 0) {
+      // Batches cover consecutive runs of the entries: the last one is their tail.
+      const auto tail = static_cast<size_t>(batches.back().changes_size());
+      carry.assign(std::make_move_iterator(in_scope.end() - static_cast<std::ptrdiff_t>(tail)),
+                   std::make_move_iterator(in_scope.end()));
+      --send;
+    }
+    in_scope.clear();
+    for (size_t i = 0; i < send; ++i) {
+      if (cancelled()) return CancelledStatus("push");
+      v1::ChangeSet& batch = batches[i];
+      batch.set_device_clock_ms(static_cast<uint64_t>(WallClockMs()));
+      batch.set_compact_results(true);  // ACCEPTED runs instead of one result per change
+      auto body = EncodeBody(batch, rpc_->encoding());
+      if (!body.ok()) return body.status();
+      DS_RETURN_IF_ERROR(store_.SetSyncValue(
+          kKeyInflight, InflightValue(batch.batch_seq(), rpc_->encoding(), *body)));
+      DS_RETURN_IF_ERROR(SendBatch(batch, *body, rpc_->encoding()));
+    }
+    if (last) break;
   }
   for (const auto& [id, n] : out_of_scope) {
     result_.out_of_scope.push_back({id, scopes[id], n});
     LogTo(client_.logger_, LogLevel::kWarning,
           "record " + id.ToString() + " is outside this device's villages; " + std::to_string(n) +
               " changes stay pending");
-  }
-  progress_state_.changes_to_push += in_scope.size();
-  progress_state_.records_to_push += records.size();
-  Report();
-  if (in_scope.empty()) return Status::Ok();
-
-  std::vector<v1::ChangeSet> batches =
-      BuildBatches(in_scope, enrollment_.device_id, seq, options_.batch_bytes, rpc_->encoding());
-  for (auto& batch : batches) {
-    if (cancelled()) return CancelledStatus("push");
-    batch.set_device_clock_ms(static_cast<uint64_t>(WallClockMs()));
-    batch.set_compact_results(true);  // ACCEPTED runs instead of one result per change
-    auto body = EncodeBody(batch, rpc_->encoding());
-    if (!body.ok()) return body.status();
-    DS_RETURN_IF_ERROR(store_.SetSyncValue(
-        kKeyInflight, InflightValue(batch.batch_seq(), rpc_->encoding(), *body)));
-    DS_RETURN_IF_ERROR(SendBatch(batch, *body, rpc_->encoding()));
   }
   return Status::Ok();
 }

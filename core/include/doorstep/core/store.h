@@ -169,6 +169,7 @@ struct OutboxEntry {
   int64_t seq = 0;
   RecordId record_id;
   std::string scope;  // PushableChanges only: the record's scope (village)
+  int64_t outbox_seq = 0;  // the record's place in the outbox (PushableWindow's cursor)
   std::string path;
   std::optional<v1::Value> value;
   int64_t base_version = 0;
@@ -328,6 +329,13 @@ class Store {
   // field is not filled in yet are left out (they wait until the village is known). For "@deleted"
   // the base_version is the highest server version seen of any field of the record.
   Result<std::vector<OutboxEntry>> PushableChanges(size_t limit = 0);
+  // The same for a window of the outbox: the pending changes of at most `max_records` records
+  // whose outbox place is after `after_outbox_seq` (records in outbox order, each whole). The
+  // sync client pushes window by window, so memory follows the window, not the outbox. The next
+  // window starts after the last entry's outbox_seq; `*scanned_to` is the outbox place of the
+  // last record read (also of a record left out for want of its village), 0 when none was.
+  Result<std::vector<OutboxEntry>> PushableWindow(int64_t after_outbox_seq, size_t max_records,
+                                                  int64_t* scanned_to);
   // Applies the server's answers to a push in one transaction: `pending` is cleared where the HLC
   // is still the one pushed (an edit made during the push stays pending), server versions are
   // recorded, lost conflicts adopt the winner. The sync value "batch_seq" is set to

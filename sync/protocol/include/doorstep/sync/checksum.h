@@ -23,13 +23,31 @@ namespace doorstep::sync {
 
 class ChecksumBuilder {
  public:
-  // Adds one live field. Order does not matter (lines are sorted in Finish).
+  // records_in_order: the caller adds the fields of one record after another, records in
+  // ascending id (byte) order (Store::ForEachSyncedField does). Lines sort by record id first,
+  // so each record's lines are sorted and hashed when the next record starts: memory is one
+  // record's lines, not the village's. in_order() tells whether the promise held; when it did
+  // not, the digest is wrong and the caller must build again without the promise.
+  explicit ChecksumBuilder(bool records_in_order = false) : streaming_(records_in_order) {}
+
+  // Adds one live field. Without records_in_order, order does not matter (lines are sorted in
+  // Finish).
   void Add(const RecordId& record, const std::string& path, const v1::Value& value);
-  size_t fields() const { return lines_.size(); }
+  size_t fields() const { return count_; }
+  bool in_order() const { return in_order_; }
   Digest Finish();
 
  private:
+  void FlushRecord();
+
+  bool streaming_ = false;
+  bool in_order_ = true;
+  bool finished_ = false;
+  size_t count_ = 0;
+  std::string current_;  // streaming: the record id (bytes) of the lines held
   std::vector<std::string> lines_;
+  Sha256 sha_;
+  Digest digest_{};
 };
 
 // The canonical line of one field (exposed for tests and for stores that sort in SQL).
