@@ -186,6 +186,10 @@ void PrintSyncSummary(std::ostream& out, const SyncResult& r, const std::string&
       out << indent << "photo upload failed: " << r.attachments_status.ToString() << "\n";
     }
   }
+  if (r.checksums_unchanged) {
+    out << indent << "checksums: nothing moved since the last matching comparison (not compared "
+                     "again)\n";
+  }
   for (const auto& c : r.checksums) {
     out << indent << "checksum " << c.scope << ": "
         << (c.match() ? "matches the server" : "MISMATCH") << " ("

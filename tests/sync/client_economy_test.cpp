@@ -23,6 +23,7 @@ struct CountedTablets {
   Tablet a;
   Tablet b;
   std::map<std::string, int> calls;  // A's requests by endpoint
+  std::map<std::string, int> last_status;  // the HTTP status of the last answer, by endpoint
 
   static Tablet::Options Cuttable() {
     Tablet::Options o;
@@ -32,8 +33,10 @@ struct CountedTablets {
   CountedTablets() : a(dir.path().string(), "TAB-A", Cuttable()), b(dir.path().string(), "TAB-B") {
     a.Enroll(server.url(), server.Token({kVillage}));
     b.Enroll(server.url(), server.Token({kVillage}));
-    a.link().observe = [this](const sc::HttpRequest& r, const sc::HttpResponse&, CutLink::Cut) {
+    a.link().observe = [this](const sc::HttpRequest& r, const sc::HttpResponse& answer,
+                              CutLink::Cut) {
       ++calls[Endpoint(r)];
+      last_status[Endpoint(r)] = answer.status;
     };
   }
   int Requests() const {
@@ -77,7 +80,9 @@ TEST_CASE("a tablet does not pull back what it pushed, and a sync with nothing n
   auto noop = t.a.SyncOk();
   CHECK(t.Requests() == 2);
   CHECK(t.calls["GET /v1/forms"] == 1);
+  CHECK(t.last_status["GET /v1/forms"] == 304);  // the tablet holds the server's form pack
   CHECK(t.calls["POST /v1/pull"] == 1);
+  CHECK(noop.bytes_received < 1000);
   CHECK(noop.checksums_unchanged);
   CHECK_FALSE(noop.checksums_verified);
   CHECK(noop.changes_pulled == 0);
@@ -106,6 +111,26 @@ TEST_CASE("a tablet does not pull back what it pushed, and a sync with nothing n
   CHECK(own.checksums_verified);
   CHECK(t.Requests() == 3);  // forms, push, pull
   CHECK(t.calls["POST /v1/checksum"] == 0);
+}
+
+TEST_CASE("the form pack comes again only when the server's changed", "[sync][client]") {
+  CountedTablets t;
+  t.a.SyncOk();
+  CHECK(t.last_status["GET /v1/forms"] == 304);  // enrollment installed it
+  REQUIRE(t.server.service().InstallForms({HouseholdForm("2025.1")}).ok());
+  auto r = t.a.SyncOk();
+  CHECK(t.last_status["GET /v1/forms"] == 200);
+  CHECK(r.forms_installed == 1);
+  auto forms = t.a.store().ListForms();
+  REQUIRE(forms.ok());
+  CHECK(forms->size() == 2);
+  t.a.SyncOk();
+  CHECK(t.last_status["GET /v1/forms"] == 304);
+  // A tablet that lost its ETag gets the whole pack and installs nothing new.
+  REQUIRE(t.a.store().SetSyncValue(sc::kKeyFormsEtag, "").ok());
+  auto again = t.a.SyncOk();
+  CHECK(t.last_status["GET /v1/forms"] == 200);
+  CHECK(again.forms_installed == 0);
 }
 
 TEST_CASE("values of a batch whose answer was lost come back in the pull", "[sync][client]") {

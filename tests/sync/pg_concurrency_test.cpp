@@ -328,7 +328,7 @@ void RunScenario(Servers& servers, ss::SyncService& admin) {
   for (const auto& [key, value] : full) {
     if (key.first == rid) shared_max = std::max(shared_max, value.first);
   }
-  auto header = Must(admin.store().Pull({true, {}, 0, 1000}));
+  auto header = Must(admin.store().Pull({true, {}, 0, 1000, {}}));
   REQUIRE(header.records.size() == static_cast<size_t>(1 + kDevices));
   CHECK(header.records[0].id == Rid(1));
   CHECK(header.records[0].max_version == shared_max);

@@ -262,7 +262,7 @@ TEST_CASE("PostgreSQL store: replaced field values go to the history, also withi
         std::to_string(v1) + ">" + std::to_string(v2) + "\n" + std::to_string(v2) + ">" +
             std::to_string(v3));
   CHECK(pg.Sql("SELECT count(*) FROM " + schema + ".author") == "1");
-  auto page = Must(store->Pull({true, {}, 0, 10}));
+  auto page = Must(store->Pull({true, {}, 0, 10, {}}));
   REQUIRE(page.fields.size() == 1);
   CHECK(page.fields[0].version == v3);
   CHECK(page.fields[0].value.text() == "third");

@@ -98,7 +98,7 @@ void RunServerStoreConformance(const StoreFactory& open) {
       CHECK_FALSE(Must(txn->GetRecord(Rid(1))).has_value());
     }
     CHECK_FALSE(Must(store->GetForm("tiny", "2")).has_value());
-    CHECK(Must(store->Pull({true, {}, 0, 10})).fields.empty());
+    CHECK(Must(store->Pull({true, {}, 0, 10, {}})).fields.empty());
   }
 
   SECTION("records and fields: insert, replace, clear, list") {
@@ -146,14 +146,14 @@ void RunServerStoreConformance(const StoreFactory& open) {
       a2 = WriteRecord(*txn, Rid(12), "A", 2);
       Must(txn->Commit());
     }
-    auto page = Must(store->Pull({false, {"A"}, 0, 4}));
+    auto page = Must(store->Pull({false, {"A"}, 0, 4, {}}));
     REQUIRE(page.fields.size() == 4);
     CHECK(page.more);
     CHECK(page.fields[0].version == a1[0]);
     CHECK(page.fields[3].version == a2[0]);
     for (const auto& f : page.fields) CHECK(f.scope == "A");
     REQUIRE(page.records.size() == 2);
-    auto rest = Must(store->Pull({false, {"A"}, page.fields.back().version, 4}));
+    auto rest = Must(store->Pull({false, {"A"}, page.fields.back().version, 4, {}}));
     REQUIRE(rest.fields.size() == 1);
     CHECK(rest.fields[0].version == a2[1]);
     CHECK_FALSE(rest.more);
@@ -161,16 +161,70 @@ void RunServerStoreConformance(const StoreFactory& open) {
     CHECK(rest.records[0].id == Rid(12));
     CHECK(rest.records[0].form_id == "tiny");
 
-    auto both = Must(store->Pull({false, {"B", "A"}, 0, 100}));
+    auto both = Must(store->Pull({false, {"B", "A"}, 0, 100, {}}));
     CHECK(both.fields.size() == 7);
     for (size_t i = 1; i < both.fields.size(); ++i) {
       CHECK(both.fields[i - 1].version < both.fields[i].version);
     }
-    auto everything = Must(store->Pull({true, {}, a1[2], 100}));
+    auto everything = Must(store->Pull({true, {}, a1[2], 100, {}}));
     CHECK(everything.fields.size() == 4);
-    CHECK(Must(store->Pull({false, {"C"}, 0, 100})).fields.empty());
+    CHECK(Must(store->Pull({false, {"C"}, 0, 100, {}})).fields.empty());
 
     CHECK(Must(store->ListScopes()) == std::vector<std::string>{"A", "B"});
+  }
+
+  SECTION("pull: a device's own pushed rows left out, the scan still reported") {
+    std::vector<int64_t> mine, theirs, server;
+    {
+      auto txn = Begin(*store);
+      ss::RecordRow r = Record(Rid(20), "A");
+      Must(txn->PutRecord(r));
+      auto put = [&](const std::string& path, const std::string& pusher) {
+        const int64_t v = Must(txn->NextVersion());
+        ss::FieldRow f = Field(Rid(20), path, "A", v, "x");
+        f.pushed_by = pusher;
+        Must(txn->PutField(f));
+        r.max_version = v;
+        return v;
+      };
+      mine.push_back(put("m0", "dev-1"));
+      mine.push_back(put("m1", "dev-1"));
+      theirs.push_back(put("t0", "dev-2"));
+      mine.push_back(put("m2", "dev-1"));
+      server.push_back(put("s0", ""));  // written by the server itself: nobody's own
+      mine.push_back(put("m3", "dev-1"));
+      Must(txn->PutRecord(r));
+      Must(txn->Commit());
+    }
+    ss::PullQuery q{false, {"A"}, 0, 100, "dev-1"};
+    auto page = Must(store->Pull(q));
+    REQUIRE(page.fields.size() == 2);
+    CHECK(page.fields[0].version == theirs[0]);
+    CHECK(page.fields[0].pushed_by == "dev-2");
+    CHECK(page.fields[1].version == server[0]);
+    CHECK(page.fields[1].pushed_by.empty());
+    CHECK_FALSE(page.more);
+    CHECK(page.scanned_to == mine.back());  // the last version of the store: past m3
+    REQUIRE(page.records.size() == 1);
+
+    q.limit = 1;
+    auto first = Must(store->Pull(q));
+    REQUIRE(first.fields.size() == 1);
+    CHECK(first.more);
+    CHECK(first.scanned_to == theirs[0]);
+
+    // Only own rows after the cursor: nothing comes, the scan reaches the end.
+    q.cursor = server[0];
+    q.limit = 100;
+    auto none = Must(store->Pull(q));
+    CHECK(none.fields.empty());
+    CHECK(none.records.empty());
+    CHECK(none.scanned_to == mine.back());
+
+    // Without skipping, every row comes, with who pushed it.
+    auto all = Must(store->Pull({false, {"A"}, 0, 100, {}}));
+    CHECK(all.fields.size() == 6);
+    CHECK(all.fields[0].pushed_by == "dev-1");
   }
 
   SECTION("live fields of a scope skip cleared ones and other scopes") {

@@ -31,7 +31,7 @@ Result<PullApplyStats> SyncClient::Run::ApplyPage(const v1::PullPage& page, int6
     // the forms were fetched): fetch the forms once and apply the page again.
     *forms_refreshed = true;
     CallStats stats;
-    auto added = InstallServerForms(store_, *rpc_, &stats);
+    auto added = InstallServerForms(store_, *rpc_, &stats, /*conditional=*/false);
     Count(stats);
     if (!added.ok()) return added.status();
     result_.forms_installed += *added;

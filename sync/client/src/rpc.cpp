@@ -68,6 +68,22 @@ Status Rpc::Get(const std::string& path, google::protobuf::MessageLite* response
   return Call(std::move(request), response, stats);
 }
 
+Status Rpc::GetIfNoneMatch(const std::string& path, const std::string& etag,
+                           google::protobuf::MessageLite* response, bool* not_modified,
+                           CallStats* stats) {
+  *not_modified = false;
+  HttpRequest request;
+  request.method = "GET";
+  request.url = base_url_ + path;
+  if (!etag.empty()) request.headers.emplace_back("If-None-Match", etag);
+  Status got = Call(std::move(request), response, stats);
+  if (!got.ok() && stats->http_status == 304 && !etag.empty()) {
+    *not_modified = true;
+    return Status::Ok();
+  }
+  return got;
+}
+
 Status Rpc::Put(const std::string& path, std::string body,
                 google::protobuf::MessageLite* response, CallStats* stats) {
   HttpRequest request;

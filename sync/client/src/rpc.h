@@ -49,6 +49,11 @@ class Rpc {
                      google::protobuf::MessageLite* response, CallStats* stats = nullptr);
   Status Get(const std::string& path, google::protobuf::MessageLite* response,
              CallStats* stats = nullptr);
+  // GET with If-None-Match: `etag` (when not empty). *not_modified when the server answered 304
+  // (`response` untouched); the answer's ETag, if any, is in stats->headers.
+  Status GetIfNoneMatch(const std::string& path, const std::string& etag,
+                        google::protobuf::MessageLite* response, bool* not_modified,
+                        CallStats* stats);
   // PUT raw bytes (an attachment chunk, sent uncompressed); parses the 200 answer.
   Status Put(const std::string& path, std::string body, google::protobuf::MessageLite* response,
              CallStats* stats = nullptr);

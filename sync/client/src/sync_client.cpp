@@ -125,9 +125,17 @@ Result<std::unique_ptr<Rpc>> OpenRpc(Store& store, HttpTransport& transport,
   return std::make_unique<Rpc>(transport, server, credential, encoding);
 }
 
-Result<size_t> InstallServerForms(Store& store, Rpc& rpc, CallStats* stats) {
+Result<size_t> InstallServerForms(Store& store, Rpc& rpc, CallStats* stats, bool conditional) {
+  CallStats local;
+  if (stats == nullptr) stats = &local;
+  std::string etag;
+  if (conditional) {
+    DS_ASSIGN_OR_RETURN(etag, store.GetSyncValue(kKeyFormsEtag));
+  }
   v1::FormList list;
-  DS_RETURN_IF_ERROR(rpc.Get("/v1/forms", &list, stats));
+  bool not_modified = false;
+  DS_RETURN_IF_ERROR(rpc.GetIfNoneMatch("/v1/forms", etag, &list, &not_modified, stats));
+  if (not_modified) return size_t{0};  // the forms installed here are the server's
   DS_ASSIGN_OR_RETURN(auto before, store.ListForms());
   size_t added = 0;
   for (const auto& def : list.forms()) {
@@ -143,6 +151,12 @@ Result<size_t> InstallServerForms(Store& store, Rpc& rpc, CallStats* stats) {
     }
     if (!known) ++added;
   }
+  // Remembered only once every form is installed: a failure above fetches them whole next time.
+  std::string answer_etag;
+  for (const auto& [name, value] : stats->headers) {
+    if (name == "etag") answer_etag = value;
+  }
+  DS_RETURN_IF_ERROR(store.SetSyncValue(kKeyFormsEtag, answer_etag));
   return added;
 }
 

@@ -23,7 +23,10 @@ Result<std::unique_ptr<Rpc>> OpenRpc(Store& store, HttpTransport& transport,
                                      Encoding encoding = Encoding::kZstd);
 
 // GET /v1/forms and install every version; returns how many were new to the store.
-Result<size_t> InstallServerForms(Store& store, Rpc& rpc, CallStats* stats = nullptr);
+// `conditional`: with If-None-Match, the ETag of the last installed answer (sync value
+// "forms_etag"); a 304 installs nothing.
+Result<size_t> InstallServerForms(Store& store, Rpc& rpc, CallStats* stats = nullptr,
+                                  bool conditional = true);
 
 // Local checksums against the server's (`server`: those of `villages`, or every village when
 // `all`).

@@ -9,6 +9,7 @@
 #include <functional>
 #include <thread>
 
+#include "doorstep/core/sha256.h"
 #include "http_attachments.h"
 #include "http_body.h"
 
@@ -180,7 +181,17 @@ class HttpServer::Impl {
     });
     server.Get("/v1/forms", [this](const Request& req, Response& res) {
       Serve(req, res, nullptr, false, [&](const DeviceInfo&, const http::RequestBody&) {
-        Answer(req, res, service_->Forms());
+        auto forms = service_->Forms();
+        if (!forms.ok()) return Answer(req, res, forms);
+        // The form pack changes rarely and is ~10 KB: a tablet that holds it (If-None-Match
+        // with the ETag it was given) gets 304 and no body.
+        const std::string etag = "\"" + ToHex(Sha256Of(forms->SerializeAsString())) + "\"";
+        res.set_header("ETag", etag);
+        if (req.get_header_value("If-None-Match") == etag) {
+          res.status = 304;
+          return;
+        }
+        Answer(req, res, forms);
       });
     });
     server.Post("/v1/push", [this](const Request& req, Response& res, const ContentReader& rd) {

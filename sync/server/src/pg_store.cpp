@@ -34,10 +34,13 @@ Result<std::vector<v1::Conflict>> ReadConflicts(const pqxx::result& rows) {
 const pg::Sql kPullScopes{"pull_scopes",
     "SELECT " DS_PG_FIELD_COLUMNS " FROM unnest($1::text[]) AS s(scope) "
     "CROSS JOIN LATERAL (SELECT * FROM field g WHERE g.scope = s.scope AND g.version > $2 "
-    "ORDER BY g.version LIMIT $3) f JOIN author a ON a.id = f.author ORDER BY f.version LIMIT $3"};
+    "AND ($4 = '' OR g.pushed_by <> $4) ORDER BY g.version LIMIT $3) f "
+    "JOIN author a ON a.id = f.author ORDER BY f.version LIMIT $3"};
 const pg::Sql kPullAll{"pull_all",
     "SELECT " DS_PG_FIELD_COLUMNS " FROM field f JOIN author a ON a.id = f.author "
-    "WHERE f.version > $1 ORDER BY f.version LIMIT $2"};
+    "WHERE f.version > $1 AND ($3 = '' OR f.pushed_by <> $3) ORDER BY f.version LIMIT $2"};
+const pg::Sql kPullLastVersion{"pull_last_version",
+    "SELECT value FROM meta WHERE key = 'last_version'"};
 const pg::Sql kPullRecords{"pull_records",
     "SELECT " DS_PG_RECORD_COLUMNS " FROM record WHERE id = ANY($1::bytea[])"};
 // The live fields of a scope in version order, one page after `version` at a time.
@@ -139,11 +142,11 @@ Result<PullRows> PgServerStore::Pull(const PullQuery& q) {
     ReadTxn tx(c.conn());
     pqxx::result rows;
     if (q.all_scopes) {
-      rows = c.Exec(tx, kPullAll, q.cursor, fetch);
+      rows = c.Exec(tx, kPullAll, q.cursor, fetch, q.skip_pushed_by);
     } else {
       pg::ArrayText scopes;
       for (const auto& s : std::set<std::string>(q.scopes.begin(), q.scopes.end())) scopes.Text(s);
-      rows = c.Exec(tx, kPullScopes, scopes.Finish(), q.cursor, fetch);
+      rows = c.Exec(tx, kPullScopes, scopes.Finish(), q.cursor, fetch, q.skip_pushed_by);
     }
     PullRows out;
     for (const auto& row : rows) {
@@ -152,6 +155,14 @@ Result<PullRows> PgServerStore::Pull(const PullQuery& q) {
     }
     out.more = out.fields.size() > q.limit;
     if (out.more) out.fields.resize(q.limit);
+    if (out.more) {
+      out.scanned_to = out.fields.back().version;
+    } else {
+      // The same snapshot (repeatable read): a version taken by a transaction not yet committed
+      // is not counted here either (the counter row commits with it).
+      auto last = c.Exec(tx, kPullLastVersion);
+      out.scanned_to = std::max(q.cursor, last.empty() ? int64_t{0} : last[0][0].as<int64_t>());
+    }
     // The headers, in the order their records first appear in the page.
     std::vector<RecordId> order;
     std::set<RecordId> seen;

@@ -191,10 +191,6 @@ Result<v1::FormList> SyncService::Forms() {
 
 namespace {
 
-// A device's own initial push comes back as rows to skip: a page reads past up to this many rows
-// (in store queries of one page each) before it answers, so a skipped stretch costs one request.
-constexpr size_t kMaxExaminedPerPage = 2'000'000;
-constexpr size_t kSkipRoundRows = 16'384;
 
 void AddPulledChange(const FieldRow& f, Interner* interner, v1::PullPage* page) {
   v1::FieldChange* c = page->add_changes();
@@ -216,67 +212,35 @@ Result<v1::PullPage> SyncService::Pull(const DeviceInfo& device, const v1::PullR
   if (request.cursor() < 0) {
     return Status(Code::kInvalidArgument, "cursor must not be negative", "cursor");
   }
-  const size_t limit = request.page_size() == 0
-                           ? options_.default_page
-                           : std::min<size_t>(request.page_size(), options_.max_page);
-  // A device that asks for it does not get back the values its pushes wrote as sent: it holds
-  // exactly those versions already (the push answers gave them). Values the server wrote itself
-  // (a move to another village, a record kept alive, a resolution) come back. Rows it skips still advance the cursor, and a page
-  // keeps reading past them (up to kMaxExaminedPerPage rows) so a device's own initial push
-  // does not come back as hundreds of empty pages.
-  const bool skip_own = request.skip_own_writes() && !device.device_id.empty();
-  const size_t max_examined = std::max<size_t>(limit, kMaxExaminedPerPage);
   PullQuery q;
   q.all_scopes = device.reviewer;
   q.scopes = device.villages;
-  q.limit = limit;
+  q.cursor = request.cursor();
+  q.limit = request.page_size() == 0 ? options_.default_page
+                                     : std::min(request.page_size(), options_.max_page);
+  // A device that asks for it does not get back the values its pushes wrote as sent: it holds
+  // exactly those versions already (the push answers gave them). Values the server wrote itself
+  // (a move to another village, a record kept alive, a resolution) come back. The store leaves
+  // the rows out in its query and says how far it looked, so the cursor moves past them: a
+  // device's own initial push costs one pull request.
+  const bool skip_own = request.skip_own_writes() && !device.device_id.empty();
+  if (skip_own) q.skip_pushed_by = device.device_id;
+  DS_ASSIGN_OR_RETURN(PullRows rows, store_->Pull(q));
   v1::PullPage page;
   Interner interner;
-  std::map<RecordId, RecordRow> headers;
-  std::set<RecordId> wanted;
-  int64_t examined = request.cursor();
-  size_t examined_rows = 0;
-  bool more = false;
-  for (int round = 0;; ++round) {
-    q.cursor = examined;
-    // Past the first round the page is skipping this device's rows: read more at a time.
-    if (round > 0) q.limit = std::max<size_t>(limit, kSkipRoundRows);
-    DS_ASSIGN_OR_RETURN(PullRows rows, store_->Pull(q));
-    for (auto& r : rows.records) headers.emplace(r.id, std::move(r));
-    size_t i = 0;
-    for (; i < rows.fields.size() && static_cast<size_t>(page.changes_size()) < limit; ++i) {
-      const FieldRow& f = rows.fields[i];
-      examined = f.version;
-      ++examined_rows;
-      if (skip_own && f.pushed_by == device.device_id) continue;
-      AddPulledChange(f, &interner, &page);
-      wanted.insert(f.record_id);
-    }
-    if (i < rows.fields.size()) {  // the page is full and rows are left
-      more = true;
-      break;
-    }
-    if (!rows.more) break;
-    if (static_cast<size_t>(page.changes_size()) >= limit || examined_rows >= max_examined) {
-      more = true;
-      break;
-    }
-  }
-  for (const RecordId& id : wanted) {
-    auto it = headers.find(id);
-    if (it == headers.end()) {
-      return Status(Code::kCorruption, "pulled field of a record without header", id.ToString());
-    }
-    const RecordRow& r = it->second;
+  for (const auto& f : rows.fields) AddPulledChange(f, &interner, &page);
+  for (const auto& r : rows.records) {
     v1::RecordHeader* h = page.add_records();
     h->set_record_id(std::string(r.id.AsBytes()));
     h->set_form_id(r.form_id);
     h->set_form_version(r.form_version);
     h->set_scope(r.scope);
   }
-  page.set_next_cursor(examined);
-  page.set_more(more);
-  if (!more && request.want_checksums()) {
+  int64_t next = rows.fields.empty() ? request.cursor() : rows.fields.back().version;
+  if (skip_own) next = std::max(next, rows.scanned_to);
+  page.set_next_cursor(next);
+  page.set_more(rows.more);
+  if (!rows.more && request.want_checksums()) {
     DS_ASSIGN_OR_RETURN(v1::ChecksumResponse sums, Checksums(device, v1::ChecksumRequest{}));
     *page.mutable_checksums() = std::move(*sums.mutable_scopes());
   }

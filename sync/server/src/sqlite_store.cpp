@@ -125,8 +125,8 @@ Result<PullRows> SqliteServerStore::Pull(const PullQuery& q) {
     if (q.all_scopes) {
       DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
           "SELECT " DS_FIELD_COLUMNS " FROM field f JOIN author a ON a.id = f.author "
-          "WHERE f.version > ? ORDER BY f.version LIMIT ?"));
-      st.Bind(1, q.cursor).Bind(2, fetch);
+          "WHERE f.version > ?1 AND (?3 = '' OR f.pushed_by <> ?3) ORDER BY f.version LIMIT ?2"));
+      st.Bind(1, q.cursor).Bind(2, fetch).Bind(3, q.skip_pushed_by);
       DS_ASSIGN_OR_RETURN(rows, ReadFields(st));
     } else {
       // One index range per scope (scope, version > cursor), merged here: each query reads at
@@ -135,8 +135,9 @@ Result<PullRows> SqliteServerStore::Pull(const PullQuery& q) {
       for (const auto& scope : scopes) {
         DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
             "SELECT " DS_FIELD_COLUMNS " FROM field f JOIN author a ON a.id = f.author "
-            "WHERE f.scope = ? AND f.version > ? ORDER BY f.version LIMIT ?"));
-        st.Bind(1, scope).Bind(2, q.cursor).Bind(3, fetch);
+            "WHERE f.scope = ?1 AND f.version > ?2 AND (?4 = '' OR f.pushed_by <> ?4) "
+            "ORDER BY f.version LIMIT ?3"));
+        st.Bind(1, scope).Bind(2, q.cursor).Bind(3, fetch).Bind(4, q.skip_pushed_by);
         DS_ASSIGN_OR_RETURN(auto part, ReadFields(st));
         for (auto& f : part) rows.push_back(std::move(f));
       }
@@ -147,6 +148,14 @@ Result<PullRows> SqliteServerStore::Pull(const PullQuery& q) {
     out.more = rows.size() > q.limit;
     if (out.more) rows.resize(q.limit);
     out.fields = std::move(rows);
+    if (out.more) {
+      out.scanned_to = out.fields.back().version;
+    } else {
+      DS_ASSIGN_OR_RETURN(auto last,
+                          db.Prepare("SELECT value FROM meta WHERE key = 'last_version'"));
+      DS_ASSIGN_OR_RETURN(bool row, last.Step());
+      out.scanned_to = std::max(q.cursor, row ? last.Int(0) : int64_t{0});
+    }
     std::set<RecordId> seen;
     for (const auto& f : out.fields) {
       if (!seen.insert(f.record_id).second) continue;

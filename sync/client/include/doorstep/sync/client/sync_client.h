@@ -55,6 +55,8 @@ inline constexpr char kKeyInflight[] = "inflight";
 inline constexpr char kKeyCursor[] = "cursor";
 // The pull cursor at which the last checksum comparison matched ("" after a mismatch).
 inline constexpr char kKeyVerifiedCursor[] = "verified_cursor";
+// The ETag of the last form pack installed from the server (GET /v1/forms, If-None-Match).
+inline constexpr char kKeyFormsEtag[] = "forms_etag";
 
 // What enrollment gave this store.
 struct Enrollment {

@@ -126,12 +126,19 @@ struct PullQuery {
   std::vector<std::string> scopes;  // otherwise: these scopes
   int64_t cursor = 0;               // versions greater than this
   size_t limit = 1000;
+  // Not empty: leave out the rows whose pushed_by is this device (it holds them), in the query
+  // itself, so skipping a device's own initial push reads index entries, not values.
+  std::string skip_pushed_by;
 };
 
 struct PullRows {
   std::vector<FieldRow> fields;     // ordered by version, at most `limit`
   std::vector<RecordRow> records;   // the header of every record in `fields`
   bool more = false;                // more rows exist after the last one
+  // Every row of the scopes up to this version was considered (returned or skipped): the last
+  // row's version when `more`, else the server's last version in the same read. A device's
+  // cursor may move here even when every row was skipped.
+  int64_t scanned_to = 0;
 };
 
 struct ConflictQuery {
