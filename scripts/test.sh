@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command (also what .ci/run calls): installs dependencies, then builds and runs
 # every test in three variants:
-#   plain      SQLite, RelWithDebInfo, plus the core and registry benchmarks printed as figures
+#   plain      SQLite, RelWithDebInfo, plus the core, registry and sync benchmarks printed as figures
 #   sqlcipher  the core against SQLCipher (encrypted store), core + CLI tests
 #   asan       AddressSanitizer + UndefinedBehaviorSanitizer, all tests
 # The PostgreSQL store's tests (ctest names "sync:PostgreSQL ...") run against a throwaway
@@ -56,6 +56,8 @@ for v in "${variants[@]}"; do
       build/plain/bench/bench_core 200
       echo "=== bench: bench_registry (figures, not a pass/fail test)"
       build/plain/bench/bench_registry 1300 14
+      echo "=== bench: bench_sync --quick (figures, not a pass/fail test; full run: docs/benchmarks.md)"
+      build/plain/bench/bench_sync --quick
       pg_stop
       ;;
     sqlcipher)

@@ -13,6 +13,7 @@
 
 #include "doorstep/sync/server/pg_store.h"
 #include "pg_db.h"
+#include "row_text.h"
 
 namespace doorstep::sync::server {
 
@@ -51,13 +52,10 @@ namespace pg_rows {
 // and the schema holds no store; kSchemaTooNew for a newer schema.
 Status Migrate(pqxx::connection& conn, const std::string& schema, bool create);
 
-// Villages are stored as one text, one village per line (as in the SQLite store).
-std::string JoinVillages(const std::vector<std::string>& villages);
-std::vector<std::string> SplitVillages(std::string_view text);
-Digest ToDigest(std::string_view bytes);  // zero digest when the size is not 32
-inline std::string_view DigestBytes(const Digest& d) {
-  return {reinterpret_cast<const char*>(d.data()), d.size()};
-}
+using rows::DigestBytes;
+using rows::JoinVillages;
+using rows::SplitVillages;
+using rows::ToDigest;
 
 // HLCs are unsigned 64-bit; PostgreSQL's bigint is signed. Stored bit for bit.
 inline HlcTimestamp HlcFromDb(int64_t v) { return static_cast<HlcTimestamp>(v); }

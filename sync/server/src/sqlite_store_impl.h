@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "doorstep/sync/server/sqlite_store.h"
+#include "row_text.h"
 #include "sqlite_db.h"
 
 namespace doorstep::sync::server {
@@ -23,14 +24,10 @@ namespace sqlite_rows {
 // Applies every pending migration in one transaction (kSchemaTooNew for a newer file).
 Status Migrate(sqlite::Conn& conn);
 
-// Villages are stored as one TEXT, one village per line.
-std::string JoinVillages(const std::vector<std::string>& villages);
-std::vector<std::string> SplitVillages(std::string_view text);
-
-Digest ToDigest(std::string_view bytes);  // zero digest when the size is not 32
-inline std::string_view DigestBytes(const Digest& d) {
-  return {reinterpret_cast<const char*>(d.data()), d.size()};
-}
+using rows::DigestBytes;
+using rows::JoinVillages;
+using rows::SplitVillages;
+using rows::ToDigest;
 
 // The interned author id (inserted when new).
 Result<int64_t> AuthorId(sqlite::Conn& conn, const Author& author);
