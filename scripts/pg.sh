@@ -17,7 +17,8 @@ MARKER=doorstep-throwaway-postgres
 
 as_pg() {  # runs a command as the user that owns the server
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    # From /: the caller's directory may be one postgres cannot enter (a root-only checkout).
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
