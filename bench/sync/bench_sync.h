@@ -188,6 +188,7 @@ struct ApplyFigures {
   uint64_t changes = 0;
   size_t batches = 0;
   double seconds = 0;
+  double cpu_seconds = 0;  // this process's CPU time meanwhile (the rest: waiting for the disk)
 };
 // SyncService::Push over `store` (a fresh, empty store) of `entries` (a tablet's outbox) in the
 // batches the client would build, from a device enrolled for `villages`; no HTTP. Every change

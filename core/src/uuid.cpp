@@ -22,6 +22,16 @@ Uuid Uuid::Generate(Random& random) {
   return u;
 }
 
+Uuid Uuid::GenerateTimeOrdered(int64_t unix_ms, Random& random) {
+  Uuid u;
+  random.Fill(u.bytes.data(), u.bytes.size());
+  const uint64_t ms = static_cast<uint64_t>(unix_ms < 0 ? 0 : unix_ms);
+  for (int i = 0; i < 6; ++i) u.bytes[i] = static_cast<uint8_t>(ms >> (8 * (5 - i)));
+  u.bytes[6] = static_cast<uint8_t>((u.bytes[6] & 0x0f) | 0x70);  // version 7
+  u.bytes[8] = static_cast<uint8_t>((u.bytes[8] & 0x3f) | 0x80);  // variant 1
+  return u;
+}
+
 Result<Uuid> Uuid::Parse(std::string_view text) {
   std::string hex;
   if (text.size() == 36) {

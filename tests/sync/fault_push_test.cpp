@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "fault_harness.h"
 
@@ -130,10 +132,17 @@ TEST_CASE("a push body corrupted on the way is refused with 400 and nothing is a
     CHECK_THAT(bad.push_status.message(), Contains("POST /v1/push: HTTP 400"));
     CHECK_THAT(bad.push_status.message(), Contains(gzip ? "not valid gzip" : "zstd data"));
     CHECK(bad.push_status.code() == Code::kCorruption);
-    const auto log = rig.server.LogLines();
-    CHECK(std::count_if(log.begin(), log.end(), [](const std::string& l) {
-            return l.rfind("POST /v1/push 400 ", 0) == 0;
-          }) == i + 1);
+    // The access log line is written after the answer is sent: wait for it (bounded).
+    auto refusals = [&] {
+      const auto log = rig.server.LogLines();
+      return std::count_if(log.begin(), log.end(), [](const std::string& l) {
+        return l.rfind("POST /v1/push 400 ", 0) == 0;
+      });
+    };
+    for (int wait = 0; wait < 500 && refusals() < i + 1; ++wait) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(refusals() == i + 1);
     const ServerLedger after = ReadLedger(rig.server.db_path());
     CHECK(after.last_version == before.last_version);
     CHECK(after.batches == before.batches);

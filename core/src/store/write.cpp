@@ -425,9 +425,9 @@ Result<RecordId> Store::CreateRecord(const std::string& form_id, const std::stri
   auto& db = *impl_->db;
   DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(db));
   LoadedRecord rec;
-  rec.id = Uuid::Generate(*impl_->options.random);
   rec.form = form;
   HlcTimestamp created = impl_->hlc->Now();
+  rec.id = Uuid::GenerateTimeOrdered(HlcMillis(created), *impl_->options.random);
   rec.created = created;
   {
     DS_ASSIGN_OR_RETURN(auto ins, db.Prepare(

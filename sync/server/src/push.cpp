@@ -12,9 +12,12 @@
 //      the device's clock skew, store the answer under (device, batch_seq).
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/wire_format_lite.h>
 
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <unordered_set>
 
 #include "doorstep/core/path.h"
 #include "doorstep/sync/merge.h"
@@ -32,18 +35,35 @@ const std::string kDeleted(kMetaDeleted);
 const std::string kForm(kMetaForm);
 
 // SHA-256 of the batch as the device built it: deterministic serialization, device_clock_ms left
-// out (a retry carries the time it was re-sent).
+// out (a retry carries the time it was re-sent). The same bytes as serializing a copy with the
+// field cleared, without copying the batch: a top-level field is encoded on its own, so the
+// field's bytes are cut out of the serialization.
 Digest BatchDigest(const v1::ChangeSet& set) {
-  v1::ChangeSet copy = set;
-  copy.clear_device_clock_ms();
+  using google::protobuf::internal::WireFormatLite;
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream out(&bytes);
     google::protobuf::io::CodedOutputStream coded(&out);
     coded.SetSerializationDeterministic(true);
-    copy.SerializeToCodedStream(&coded);
+    set.SerializeToCodedStream(&coded);
   }
-  return Sha256Of(bytes);
+  if (set.device_clock_ms() == 0) return Sha256Of(bytes);
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  Sha256 hash;
+  size_t kept_from = 0;
+  for (;;) {
+    const size_t at = static_cast<size_t>(in.CurrentPosition());
+    const uint32_t tag = in.ReadTag();
+    if (tag == 0) break;
+    if (!WireFormatLite::SkipField(&in, tag)) break;  // our own serialization: cannot happen
+    if (WireFormatLite::GetTagFieldNumber(tag) == v1::ChangeSet::kDeviceClockMsFieldNumber) {
+      hash.Update(std::string_view(bytes).substr(kept_from, at - kept_from));
+      kept_from = static_cast<size_t>(in.CurrentPosition());
+    }
+  }
+  hash.Update(std::string_view(bytes).substr(kept_from));
+  return hash.Final();
 }
 
 struct RecordPlan {
@@ -54,6 +74,11 @@ struct RecordPlan {
   int64_t max_before = 0;  // the record's highest version before this batch
   bool touched = false;
   std::vector<int> changes;  // indexes into the batch, in order
+  bool created = false;      // the store had no such record before this batch
+  // Created records: the paths this batch wrote (views of the batch's strings or of constants).
+  std::unordered_set<std::string_view> written;
+  // "@deleted" as last read or written by this batch (outer empty: not read yet).
+  std::optional<std::optional<FieldRow>> deleted;
 };
 
 bool SameWrite(const v1::Conflict::Candidate& c, HlcTimestamp hlc, const std::string& device) {
@@ -149,9 +174,13 @@ class PushRun {
 
  private:
   Status Plan() {
+    authors_.reserve(static_cast<size_t>(set_.authors_size()));
+    for (const auto& a : set_.authors()) authors_.push_back(Author{a.surveyor_id(), a.device_id()});
+    change_plans_.reserve(static_cast<size_t>(set_.changes_size()));
     for (int i = 0; i < set_.changes_size(); ++i) {
       RecordPlan& plan = plans_[ChangeRecordId(set_.changes(i))];
       plan.changes.push_back(i);
+      change_plans_.push_back(&plan);
     }
     for (auto& [id, plan] : plans_) {
       const std::string where = "changes[" + std::to_string(plan.changes.front()) + "]";
@@ -207,6 +236,7 @@ class PushRun {
         plan.exists = true;
         plan.max_before = stored->max_version;
       } else {
+        plan.created = true;
         plan.row.id = id;
         plan.row.form_id = form_id;
         plan.row.form_version = version;
@@ -219,9 +249,9 @@ class PushRun {
 
   Status Apply(int index) {
     const v1::FieldChange& ch = set_.changes(index);
-    RecordPlan& plan = plans_[ChangeRecordId(ch)];
+    RecordPlan& plan = *change_plans_[static_cast<size_t>(index)];
     const std::string& path = ChangePath(set_, ch);
-    const Author author = ChangeAuthor(set_, ch);
+    const Author& author = authors_[ch.author_index()];
     v1::ChangeResult* result = result_.add_results();
     result->set_index(static_cast<uint32_t>(index));
 
@@ -231,7 +261,12 @@ class PushRun {
       max_future_ms_ = std::max(max_future_ms_, lead);
     }
     std::string problem = plan.quarantine;
-    if (problem.empty()) problem = FieldProblem(*plan.form, path);
+    if (problem.empty()) {
+      // Paths repeat across the records of a batch: judged once per (form, path).
+      auto [it, added] = problems_.try_emplace({plan.form.get(), ch.path_index()});
+      if (added) it->second = FieldProblem(*plan.form, path);
+      problem = it->second;
+    }
     if (!problem.empty()) return Quarantine(index, path, author, problem, result);
 
     if (!plan.exists) {
@@ -249,20 +284,51 @@ class PushRun {
     if (path == kDeleted && !ch.cleared() && ch.value().flag()) {
       return ApplyDeletion(plan, ch, in, author, result);
     }
-    DS_ASSIGN_OR_RETURN(auto deleted, txn_.GetField(plan.row.id, kDeleted));
-    // An edit of a record deleted by a change its device had not seen.
-    const bool edits_deleted = path != kDeleted && deleted && !deleted->cleared &&
-                               deleted->value.flag() && deleted->version > ch.base_version();
+    std::optional<FieldRow> deleted;  // set when this edit reaches a deleted record
+    if (path != kDeleted) {
+      DS_ASSIGN_OR_RETURN(const FieldRow* d, Deleted(plan));
+      // An edit of a record deleted by a change its device had not seen.
+      if (d != nullptr && !d->cleared && d->value.flag() && d->version > ch.base_version()) {
+        deleted = *d;
+      }
+    }
     DS_RETURN_IF_ERROR(MergeOne(plan, path, in, author, result));
-    if (edits_deleted && result->outcome() != v1::ChangeResult::DUPLICATE) {
+    if (deleted && result->outcome() != v1::ChangeResult::DUPLICATE) {
       return KeepAlive(plan, *deleted, in, author);
     }
     return Status::Ok();
   }
 
+  // The current row of (record, path). A record this batch created holds only what it wrote.
+  Result<std::optional<FieldRow>> Current(const RecordPlan& plan, const std::string& path) {
+    if (plan.created && plan.written.count(path) == 0) return std::optional<FieldRow>();
+    return txn_.GetField(plan.row.id, path);
+  }
+
+  // The record's "@deleted" row (nullptr: none), read once per batch.
+  Result<const FieldRow*> Deleted(RecordPlan& plan) {
+    if (!plan.deleted) {
+      DS_ASSIGN_OR_RETURN(auto row, Current(plan, kDeleted));
+      plan.deleted = std::move(row);
+    }
+    return *plan.deleted ? &**plan.deleted : nullptr;
+  }
+
+  // Every field write of the batch: keeps Current() and Deleted() true. `absent`: the field has
+  // no current row.
+  Result<FieldRow> Write(RecordPlan& plan, const std::string& path, bool cleared,
+                         const v1::Value& value, HlcTimestamp hlc, const Author& author,
+                         const std::string& pushed_by, bool absent) {
+    DS_ASSIGN_OR_RETURN(FieldRow row, WriteField(txn_, &plan.row, path, cleared, value, hlc,
+                                                 author, now_, pushed_by, absent));
+    if (plan.created) plan.written.insert(path);
+    if (path == kDeleted) plan.deleted = std::optional<FieldRow>(row);
+    return row;
+  }
+
   Status MergeOne(RecordPlan& plan, const std::string& path, const IncomingChange& in,
                   const Author& author, v1::ChangeResult* result) {
-    DS_ASSIGN_OR_RETURN(auto current, txn_.GetField(plan.row.id, path));
+    DS_ASSIGN_OR_RETURN(auto current, Current(plan, path));
     std::optional<FieldState> state;
     if (current) {
       state = FieldState{current->version, current->hlc, current->author.device_id,
@@ -275,8 +341,8 @@ class PushRun {
       return Status::Ok();
     }
     if (d.outcome == MergeOutcome::kAccept) {
-      DS_ASSIGN_OR_RETURN(FieldRow row, WriteField(txn_, &plan.row, path, in.cleared, in.value,
-                                                   in.hlc, author, now_, device_.device_id));
+      DS_ASSIGN_OR_RETURN(FieldRow row, Write(plan, path, in.cleared, in.value, in.hlc, author,
+                                              device_.device_id, !current));
       result->set_outcome(v1::ChangeResult::ACCEPTED);
       result->set_version(row.version);
       return Status::Ok();
@@ -290,8 +356,8 @@ class PushRun {
     incoming.version = current->version;
     FieldRow winner = *current;
     if (d.incoming_wins) {
-      DS_ASSIGN_OR_RETURN(winner, WriteField(txn_, &plan.row, path, in.cleared, in.value, in.hlc,
-                                             author, now_, device_.device_id));
+      DS_ASSIGN_OR_RETURN(winner, Write(plan, path, in.cleared, in.value, in.hlc, author,
+                                        device_.device_id, false));
       incoming.version = winner.version;
     }
     DS_ASSIGN_OR_RETURN(int64_t conflict_id,
@@ -305,16 +371,17 @@ class PushRun {
   // ordinary new version; otherwise it opens a "@deleted" conflict and the record stays alive.
   Status ApplyDeletion(RecordPlan& plan, const v1::FieldChange& ch, const IncomingChange& in,
                        const Author& author, v1::ChangeResult* result) {
-    DS_ASSIGN_OR_RETURN(auto current, txn_.GetField(plan.row.id, kDeleted));
-    if (current && ((current->hlc == in.hlc && current->author.device_id == in.device_id) ||
-                    (!current->cleared && current->value.flag()))) {
+    DS_ASSIGN_OR_RETURN(const FieldRow* current, Deleted(plan));
+    if (current != nullptr &&
+        ((current->hlc == in.hlc && current->author.device_id == in.device_id) ||
+         (!current->cleared && current->value.flag()))) {
       result->set_outcome(v1::ChangeResult::DUPLICATE);  // the record is deleted already
       result->set_version(current->version);
       return Status::Ok();
     }
     if (!RecordDeleteConflicts(plan.max_before, ch.base_version())) {
-      DS_ASSIGN_OR_RETURN(FieldRow row, WriteField(txn_, &plan.row, kDeleted, false, in.value,
-                                                   in.hlc, author, now_, device_.device_id));
+      DS_ASSIGN_OR_RETURN(FieldRow row, Write(plan, kDeleted, false, in.value, in.hlc, author,
+                                              device_.device_id, current == nullptr));
       result->set_outcome(v1::ChangeResult::ACCEPTED);
       result->set_version(row.version);
       return Status::Ok();
@@ -350,8 +417,8 @@ class PushRun {
   // both sides for a reviewer.
   Status KeepAlive(RecordPlan& plan, const FieldRow& deleted, const IncomingChange& in,
                    const Author& author) {
-    DS_ASSIGN_OR_RETURN(FieldRow kept, WriteField(txn_, &plan.row, kDeleted, false, Flag(false),
-                                                  in.hlc, author, now_));
+    DS_ASSIGN_OR_RETURN(FieldRow kept,
+                        Write(plan, kDeleted, false, Flag(false), in.hlc, author, {}, false));
     return SaveConflict(plan, kDeleted, {CandidateOf(deleted), CandidateOf(kept)}, CandidateOf(kept))
         .status();
   }
@@ -442,6 +509,9 @@ class PushRun {
   const v1::ChangeSet& set_;
   const int64_t now_;
   std::map<RecordId, RecordPlan> plans_;
+  std::vector<RecordPlan*> change_plans_;  // by change index
+  std::vector<Author> authors_;            // the batch's author table
+  std::map<std::pair<const CompiledForm*, uint32_t>, std::string> problems_;
   v1::PushResult result_;
   int future_count_ = 0;
   int64_t max_future_ms_ = 0;

@@ -33,7 +33,8 @@ v1::Conflict::Candidate CandidateOf(const FieldRow& row) {
 
 Result<FieldRow> WriteField(ServerTxn& txn, RecordRow* record, const std::string& path,
                             bool cleared, const v1::Value& value, HlcTimestamp hlc,
-                            const Author& author, int64_t now_ms, const std::string& pushed_by) {
+                            const Author& author, int64_t now_ms, const std::string& pushed_by,
+                            bool absent) {
   DS_ASSIGN_OR_RETURN(int64_t version, txn.NextVersion());
   FieldRow row;
   row.record_id = record->id;
@@ -46,7 +47,7 @@ Result<FieldRow> WriteField(ServerTxn& txn, RecordRow* record, const std::string
   row.author = author;
   row.received_ms = now_ms;
   row.pushed_by = pushed_by;
-  DS_RETURN_IF_ERROR(txn.PutField(row));
+  DS_RETURN_IF_ERROR(absent ? txn.InsertField(row) : txn.PutField(row));
   record->max_version = std::max(record->max_version, version);
   return row;
 }

@@ -50,10 +50,11 @@ v1::Conflict::Candidate CandidateOf(const FieldRow& row);
 
 // Writes a new version of one field of `record` (whose row must exist): takes the next version,
 // stores the row with the record's scope, raises record->max_version. Returns the new row.
+// `absent`: the field has no current row (ServerTxn::InsertField).
 Result<FieldRow> WriteField(ServerTxn& txn, RecordRow* record, const std::string& path,
                             bool cleared, const v1::Value& value, HlcTimestamp hlc,
                             const Author& author, int64_t now_ms,
-                            const std::string& pushed_by = {});
+                            const std::string& pushed_by = {}, bool absent = false);
 
 // After a record's fields changed: re-derives its form version (from "@form") and scope (from the
 // scope field). A new scope re-versions every field of the record under the new scope (devices of

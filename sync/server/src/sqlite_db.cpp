@@ -28,6 +28,18 @@ Stmt& Stmt::BindBlob(int i, std::string_view bytes) {
   return *this;
 }
 
+Stmt& Stmt::BindView(int i, std::string_view text) {
+  sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  return *this;
+}
+
+Stmt& Stmt::BindBlobView(int i, std::string_view bytes) {
+  static const char kEmpty = 0;
+  sqlite3_bind_blob(stmt_, i, bytes.empty() ? &kEmpty : bytes.data(),
+                    static_cast<int>(bytes.size()), SQLITE_STATIC);
+  return *this;
+}
+
 Stmt& Stmt::BindNull(int i) {
   sqlite3_bind_null(stmt_, i);
   return *this;

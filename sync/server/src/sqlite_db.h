@@ -40,6 +40,10 @@ class Stmt {
   Stmt& Bind(int i, std::string_view text);       // TEXT
   Stmt& BindBlob(int i, std::string_view bytes);  // BLOB (never NULL, even when empty)
   Stmt& BindNull(int i);
+  // Not copied: the bytes must stay valid until the statement is stepped to completion or
+  // destroyed (hot paths binding a caller's strings).
+  Stmt& BindView(int i, std::string_view text);
+  Stmt& BindBlobView(int i, std::string_view bytes);
 
   // Steps once: true when a row is available, false when done.
   Result<bool> Step();

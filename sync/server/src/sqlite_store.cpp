@@ -53,9 +53,20 @@ Result<std::unique_ptr<SqliteServerStore>> SqliteServerStore::Open(
   if (options.connections < 1) {
     return Status(Code::kInvalidArgument, "at least one connection is needed", "connections");
   }
+  if (options.checkpoint_pages < 1) {
+    return Status(Code::kInvalidArgument, "checkpoint_pages must be at least 1",
+                  "checkpoint_pages");
+  }
+  auto open = [&](bool create) -> Result<std::unique_ptr<sqlite::Conn>> {
+    DS_ASSIGN_OR_RETURN(auto c, sqlite::Conn::Open(options.path, options.key,
+                                                   options.busy_timeout_ms, create));
+    const std::string pragma =
+        "PRAGMA wal_autocheckpoint = " + std::to_string(options.checkpoint_pages);
+    DS_RETURN_IF_ERROR(c->Exec(pragma.c_str()));
+    return c;
+  };
   std::vector<std::unique_ptr<sqlite::Conn>> conns;
-  DS_ASSIGN_OR_RETURN(auto first, sqlite::Conn::Open(options.path, options.key,
-                                                     options.busy_timeout_ms, options.create));
+  DS_ASSIGN_OR_RETURN(auto first, open(options.create));
   {
     DS_ASSIGN_OR_RETURN(auto st, first->Prepare("PRAGMA journal_mode = WAL"));
     DS_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -66,8 +77,7 @@ Result<std::unique_ptr<SqliteServerStore>> SqliteServerStore::Open(
   DS_RETURN_IF_ERROR(sqlite_rows::Migrate(*first));
   conns.push_back(std::move(first));
   for (int i = 1; i < options.connections; ++i) {
-    DS_ASSIGN_OR_RETURN(auto c, sqlite::Conn::Open(options.path, options.key,
-                                                   options.busy_timeout_ms, false));
+    DS_ASSIGN_OR_RETURN(auto c, open(false));
     conns.push_back(std::move(c));
   }
   return std::unique_ptr<SqliteServerStore>(

@@ -1,5 +1,6 @@
 // SqliteServerStore's write transaction: BEGIN IMMEDIATE on a leased connection, so writers
 // serialise on the file (versions become visible in order, and GetRecord needs no row lock).
+#include <map>
 #include <utility>
 
 #include "sqlite_store_impl.h"
@@ -15,7 +16,16 @@ class SqliteTxn final : public ServerTxn {
  public:
   explicit SqliteTxn(std::unique_ptr<sqlite::Transaction> txn) : txn_(std::move(txn)) {}
 
-  Status Commit() override { return txn_->Commit(); }
+  // The version counter counts on in memory (BEGIN IMMEDIATE: no other writer until COMMIT) and
+  // is written back once, here.
+  Status Commit() override {
+    if (stored_version_ >= 0 && version_ > stored_version_) {
+      DS_ASSIGN_OR_RETURN(auto up, db().Prepare(
+          "UPDATE meta SET value = ? WHERE key = 'last_version'"));
+      DS_RETURN_IF_ERROR(up.Bind(1, version_).Run());
+    }
+    return txn_->Commit();
+  }
 
   Result<std::optional<BatchRow>> GetBatch(const std::string& device_id, uint64_t seq) override {
     DS_ASSIGN_OR_RETURN(auto st, db().Prepare(
@@ -80,7 +90,7 @@ class SqliteTxn final : public ServerTxn {
     DS_ASSIGN_OR_RETURN(auto st, db().Prepare(
         "SELECT " DS_FIELD_COLUMNS " FROM field f JOIN author a ON a.id = f.author "
         "WHERE f.record_id = ? AND f.path = ?"));
-    st.BindBlob(1, id.AsBytes()).Bind(2, path);
+    st.BindBlobView(1, id.AsBytes()).BindView(2, path);
     DS_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return std::optional<FieldRow>();
     DS_ASSIGN_OR_RETURN(FieldRow f, sqlite_rows::ReadField(st));
@@ -103,7 +113,7 @@ class SqliteTxn final : public ServerTxn {
   }
 
   Status PutField(const FieldRow& f) override {
-    DS_ASSIGN_OR_RETURN(int64_t author, sqlite_rows::AuthorId(db(), f.author));
+    DS_ASSIGN_OR_RETURN(int64_t author, AuthorId(f.author));
     {
       // The superseded row, if any, moves to the history.
       DS_ASSIGN_OR_RETURN(auto hist, db().Prepare(
@@ -133,33 +143,23 @@ class SqliteTxn final : public ServerTxn {
                              .Run());
     }
     if (db().Changes() > 0) return Status::Ok();
-    DS_ASSIGN_OR_RETURN(auto ins, db().Prepare(
-        "INSERT INTO field(record_id, path, scope, value, version, hlc, author, received_ms, "
-        "pushed_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    ins.BindBlob(1, f.record_id.AsBytes()).Bind(2, f.path).Bind(3, f.scope);
-    if (f.cleared) {
-      ins.BindNull(4);
-    } else {
-      ins.BindBlob(4, blob);
-    }
-    return ins.Bind(5, f.version)
-        .Bind(6, static_cast<int64_t>(f.hlc))
-        .Bind(7, author)
-        .Bind(8, f.received_ms)
-        .Bind(9, f.pushed_by)
-        .Run();
+    return Insert(f, author, blob);
+  }
+
+  Status InsertField(const FieldRow& f) override {
+    DS_ASSIGN_OR_RETURN(int64_t author, AuthorId(f.author));
+    return Insert(f, author, ValueBlob(f));
   }
 
   Result<int64_t> NextVersion() override {
-    {
-      DS_ASSIGN_OR_RETURN(auto up, db().Prepare(
-          "UPDATE meta SET value = value + 1 WHERE key = 'last_version'"));
-      DS_RETURN_IF_ERROR(up.Run());
+    if (stored_version_ < 0) {
+      DS_ASSIGN_OR_RETURN(auto st,
+                          db().Prepare("SELECT value FROM meta WHERE key = 'last_version'"));
+      DS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return Status(Code::kCorruption, "version counter missing", "meta");
+      version_ = stored_version_ = st.Int(0);
     }
-    DS_ASSIGN_OR_RETURN(auto st, db().Prepare("SELECT value FROM meta WHERE key = 'last_version'"));
-    DS_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return Status(Code::kCorruption, "version counter missing");
-    return st.Int(0);
+    return ++version_;
   }
 
   Result<std::optional<v1::Conflict>> GetConflict(int64_t id) override {
@@ -315,6 +315,35 @@ class SqliteTxn final : public ServerTxn {
  private:
   sqlite::Conn& db() { return txn_->conn(); }
 
+  Status Insert(const FieldRow& f, int64_t author, const std::string& blob) {
+    DS_ASSIGN_OR_RETURN(auto ins, db().Prepare(
+        "INSERT INTO field(record_id, path, scope, value, version, hlc, author, received_ms, "
+        "pushed_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    // `f` and `blob` outlive the statement's run: bound without copies.
+    ins.BindBlobView(1, f.record_id.AsBytes()).BindView(2, f.path).BindView(3, f.scope);
+    if (f.cleared) {
+      ins.BindNull(4);
+    } else {
+      ins.BindBlobView(4, blob);
+    }
+    return ins.Bind(5, f.version)
+        .Bind(6, static_cast<int64_t>(f.hlc))
+        .Bind(7, author)
+        .Bind(8, f.received_ms)
+        .BindView(9, f.pushed_by)
+        .Run();
+  }
+
+  // Author ids looked up or created by this transaction (a rolled-back insert must not outlive
+  // it, so the cache is the transaction's).
+  Result<int64_t> AuthorId(const Author& a) {
+    auto key = std::make_pair(a.surveyor_id, a.device_id);
+    if (auto it = authors_.find(key); it != authors_.end()) return it->second;
+    DS_ASSIGN_OR_RETURN(int64_t id, sqlite_rows::AuthorId(db(), a));
+    authors_.emplace(std::move(key), id);
+    return id;
+  }
+
   static sqlite::Stmt& BindDevice(sqlite::Stmt& st, const DeviceRow& d) {
     return st.Bind(1, d.device_id)
         .Bind(2, d.name)
@@ -337,6 +366,9 @@ class SqliteTxn final : public ServerTxn {
   }
 
   std::unique_ptr<sqlite::Transaction> txn_;
+  int64_t version_ = 0;          // the last version handed out
+  int64_t stored_version_ = -1;  // the counter as the database holds it (-1: not read yet)
+  std::map<std::pair<std::string, std::string>, int64_t> authors_;
 };
 
 }  // namespace

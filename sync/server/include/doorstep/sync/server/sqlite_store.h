@@ -28,6 +28,10 @@ struct SqliteStoreOptions {
   std::string key;          // SQLCipher key; must be empty in a plain build
   int connections = 4;      // pool size (>= 1)
   int busy_timeout_ms = 10000;
+  // WAL pages after which a commit copies the log back into the database (SQLite's
+  // wal_autocheckpoint; its default is 1,000). A push of ~11,000 fields writes ~2,000 pages: fewer,
+  // larger checkpoints copy each index page once for several batches (docs/benchmarks.md).
+  int checkpoint_pages = 10000;
   bool create = true;       // false: the file must already exist (kNotFound otherwise)
 };
 

@@ -165,6 +165,9 @@ class ServerTxn {
   virtual Result<std::vector<FieldRow>> GetRecordFields(const RecordId& id) = 0;  // by path
   // Insert or replace; a replaced row moves to the history. The record row must exist.
   virtual Status PutField(const FieldRow& field) = 0;
+  // PutField of a field known to have no current row (this transaction read it as absent, or
+  // created its record): skips the look for a row to move to the history. The default is PutField.
+  virtual Status InsertField(const FieldRow& field) { return PutField(field); }
   // The next server version (see rule 1).
   virtual Result<int64_t> NextVersion() = 0;
 
