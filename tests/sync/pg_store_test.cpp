@@ -115,9 +115,27 @@ TEST_CASE("PostgreSQL store: schema version, reopen, refusals", "[sync][pg]") {
         std::to_string(ss::kPgSchemaVersion));
   CHECK(pg.Sql("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema + "'") == "11");
 
+  // Schema 3: no foreign keys on the field tables (checked per row, they halved the push rate).
+  const std::string field_fks = "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND "
+                                "conrelid IN ('" + schema + ".field'::regclass, '" + schema +
+                                ".field_history'::regclass)";
+  CHECK(pg.Sql(field_fks) == "0");
+
   auto reopened = pg.Open(schema);  // nothing to migrate; the data is there
   CHECK(Must(reopened->ListForms()).size() == 1);
   reopened.reset();
+
+  // A schema-2 store (as the previous doorstep-server left it) is migrated on open.
+  pg.Sql("ALTER TABLE " + schema + ".field ADD CONSTRAINT field_record_id_fkey FOREIGN KEY "
+         "(record_id) REFERENCES " + schema + ".record(id)");
+  pg.Sql("UPDATE " + schema + ".meta SET value = 2 WHERE key = 'schema_version'");
+  CHECK(pg.Sql(field_fks) == "1");
+  reopened = pg.Open(schema);
+  CHECK(Must(reopened->ListForms()).size() == 1);
+  reopened.reset();
+  CHECK(pg.Sql(field_fks) == "0");
+  CHECK(pg.Sql("SELECT value FROM " + schema + ".meta WHERE key = 'schema_version'") ==
+        std::to_string(ss::kPgSchemaVersion));
 
   ss::PgStoreOptions missing = pg.Options(pg.New());
   missing.create = false;

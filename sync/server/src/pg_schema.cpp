@@ -149,6 +149,15 @@ CREATE TABLE quarantine(
     R"sql(
 ALTER TABLE field ADD COLUMN pushed_by text NOT NULL DEFAULT '';
 )sql",
+    // 2 -> 3: no foreign keys on the field tables. PostgreSQL checks each one with a query per
+    // inserted row, which doubled the cost of a push (docs/server.md); the one write path
+    // (SyncService, record row and author id first, in the same transaction) keeps them true, and
+    // the SQLite store, where the check is cheap, still enforces them.
+    R"sql(
+ALTER TABLE field DROP CONSTRAINT IF EXISTS field_record_id_fkey;
+ALTER TABLE field DROP CONSTRAINT IF EXISTS field_author_fkey;
+ALTER TABLE field_history DROP CONSTRAINT IF EXISTS field_history_author_fkey;
+)sql",
 };
 
 }  // namespace

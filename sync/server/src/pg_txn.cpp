@@ -203,10 +203,13 @@ class PgTxn final : public ServerTxn {
     });
   }
 
-  Status PutField(const FieldRow& f) override {
+  Status PutField(const FieldRow& f) override { return WriteField(f, false); }
+  Status InsertField(const FieldRow& f) override { return WriteField(f, true); }
+
+  Status WriteField(const FieldRow& f, bool absent) {
     return Run("field", [&]() -> Status {
       DS_ASSIGN_OR_RETURN(int64_t author, AuthorId(f.author));
-      writes_.AddField(f, author);
+      writes_.AddField(f, author, absent);
       auto st = records_.find(f.record_id);
       if (st != records_.end() && st->second.fields_loaded) st->second.fields[f.path] = f;
       if (writes_.full()) writes_.Flush(lease_, *work_);

@@ -32,6 +32,11 @@ const Sql kWriteFields{"t_write_fields",
     "ON CONFLICT (record_id, path) DO UPDATE SET scope = EXCLUDED.scope, value = EXCLUDED.value, "
     "version = EXCLUDED.version, hlc = EXCLUDED.hlc, author = EXCLUDED.author, "
     "received_ms = EXCLUDED.received_ms, pushed_by = EXCLUDED.pushed_by"};
+// Fields with no row yet (ServerTxn::InsertField): no history, no upsert.
+const Sql kInsertFields{"t_insert_fields",
+    "INSERT INTO field(record_id, path, scope, value, version, hlc, author, received_ms, "
+    "pushed_by) SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::bytea[], "
+    "$5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[])"};
 const Sql kWriteHistory{"t_write_history",
     "INSERT INTO field_history(record_id, path, version, value, hlc, author, received_ms, "
     "superseded_by) SELECT * FROM unnest($1::bytea[], $2::text[], $3::bigint[], $4::bytea[], "
@@ -69,19 +74,19 @@ void WriteBuffer::UpdateRecord(const RecordRow& row) {
   }
 }
 
-void WriteBuffer::AddField(const FieldRow& row, int64_t author) {
+void WriteBuffer::AddField(const FieldRow& row, int64_t author, bool absent) {
   auto key = std::make_pair(row.record_id, row.path);
   auto it = field_index_.find(key);
   if (it == field_index_.end()) {
     field_index_.emplace(std::move(key), fields_.size());
-    fields_.push_back(Field{row, author, row.version, 0});
+    fields_.push_back(Field{row, author, row.version, 0, absent});
     return;
   }
   Field& current = fields_[it->second];
   Field old = current;
   old.superseded_by = row.version;
   history_.push_back(std::move(old));
-  current = Field{row, author, current.first_version, 0};
+  current = Field{row, author, current.first_version, 0, current.absent};
 }
 
 void WriteBuffer::Flush(Lease& lease, pqxx::transaction_base& tx) {
@@ -131,7 +136,22 @@ void WriteBuffer::Flush(Lease& lease, pqxx::transaction_base& tx) {
   }
   if (fields.empty()) return;
   ArrayText fids, paths, fscopes, values, fversions, hlcs, authors, received, firsts, pushers;
+  ArrayText nids, npaths, nscopes, nvalues, nversions, nhlcs, nauthors, nreceived, npushers;
+  size_t replacing = 0;
   for (const auto& p : fields) {
+    if (p.absent) {
+      nids.Bytes(p.row.record_id.AsBytes());
+      npaths.Text(p.row.path);
+      nscopes.Text(p.row.scope);
+      AddValue(p.row, &nvalues);
+      nversions.Int(p.row.version);
+      nhlcs.Int(Hlc(p.row));
+      nauthors.Int(p.author);
+      nreceived.Int(p.row.received_ms);
+      npushers.Text(p.row.pushed_by);
+      continue;
+    }
+    ++replacing;
     fids.Bytes(p.row.record_id.AsBytes());
     paths.Text(p.row.path);
     fscopes.Text(p.row.scope);
@@ -143,9 +163,16 @@ void WriteBuffer::Flush(Lease& lease, pqxx::transaction_base& tx) {
     firsts.Int(p.first_version);
     pushers.Text(p.row.pushed_by);
   }
-  lease.Exec(tx, kWriteFields, fids.Finish(), paths.Finish(), fscopes.Finish(), values.Finish(),
-             fversions.Finish(), hlcs.Finish(), authors.Finish(), received.Finish(),
-             firsts.Finish(), pushers.Finish());
+  if (replacing < fields.size()) {
+    lease.Exec(tx, kInsertFields, nids.Finish(), npaths.Finish(), nscopes.Finish(),
+               nvalues.Finish(), nversions.Finish(), nhlcs.Finish(), nauthors.Finish(),
+               nreceived.Finish(), npushers.Finish());
+  }
+  if (replacing > 0) {
+    lease.Exec(tx, kWriteFields, fids.Finish(), paths.Finish(), fscopes.Finish(),
+               values.Finish(), fversions.Finish(), hlcs.Finish(), authors.Finish(),
+               received.Finish(), firsts.Finish(), pushers.Finish());
+  }
   if (history.empty()) return;
   ArrayText hids, hpaths, hversions, hvalues, hhlcs, hauthors, hreceived, hby;
   for (const auto& p : history) {

@@ -35,7 +35,7 @@
 namespace doorstep::sync::server {
 
 // Schema version of the PostgreSQL store (row 'schema_version' of <schema>.meta).
-inline constexpr int kPgSchemaVersion = 2;
+inline constexpr int kPgSchemaVersion = 3;
 
 struct PgStoreOptions {
   // libpq connection string, e.g. "host=127.0.0.1 port=5432 dbname=doorstep user=postgres".
