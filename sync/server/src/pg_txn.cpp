@@ -29,6 +29,9 @@ const pg::Sql kPutBatch{"t_put_batch",
     "VALUES($1, $2, $3, $4, $5)"};
 const pg::Sql kLockRecord{"t_lock_record",
     "SELECT " DS_PG_RECORD_COLUMNS " FROM record WHERE id = $1 FOR UPDATE"};
+const pg::Sql kLockRecords{"t_lock_records",
+    "SELECT " DS_PG_RECORD_COLUMNS " FROM record WHERE id = ANY($1::bytea[]) ORDER BY id "
+    "FOR UPDATE"};
 const pg::Sql kUpdateRecord{"t_update_record",
     "UPDATE record SET form_id = $2, form_version = $3, scope = $4, max_version = $5 "
     "WHERE id = $1"};
@@ -142,6 +145,37 @@ class PgTxn final : public ServerTxn {
       st.exists = st.locked = true;
       DS_ASSIGN_OR_RETURN(RecordRow row, pg_rows::ReadRecord(r[0]));
       return std::optional<RecordRow>(std::move(row));
+    });
+  }
+
+  // One round trip for a push's records (ORDER BY id: locked in id order, as one by one).
+  Result<std::vector<std::optional<RecordRow>>> GetRecords(
+      const std::vector<RecordId>& ids) override {
+    return Run("record", [&]() -> Result<std::vector<std::optional<RecordRow>>> {
+      pg::ArrayText array;
+      for (const auto& id : ids) array.Bytes(id.AsBytes());
+      std::map<RecordId, RecordRow> found;
+      for (const auto& row : Exec(kLockRecords, array.Finish())) {
+        DS_ASSIGN_OR_RETURN(RecordRow r, pg_rows::ReadRecord(row));
+        RecordId id = r.id;
+        found.emplace(id, std::move(r));
+      }
+      std::vector<std::optional<RecordRow>> out;
+      out.reserve(ids.size());
+      for (const auto& id : ids) {
+        RecordState& st = records_[id];
+        auto it = found.find(id);
+        if (it == found.end()) {
+          st = RecordState{};
+          st.fields_loaded = true;  // as GetRecord: no record, no fields
+          out.emplace_back();
+          continue;
+        }
+        if (!st.exists) st = RecordState{};
+        st.exists = st.locked = true;
+        out.emplace_back(std::move(it->second));
+      }
+      return out;
     });
   }
 

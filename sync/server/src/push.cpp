@@ -182,9 +182,14 @@ class PushRun {
       plan.changes.push_back(i);
       change_plans_.push_back(&plan);
     }
+    std::vector<RecordId> ids;  // in id order (the map's), the order records are locked in
+    ids.reserve(plans_.size());
+    for (const auto& entry : plans_) ids.push_back(entry.first);
+    DS_ASSIGN_OR_RETURN(auto headers, txn_.GetRecords(ids));
+    size_t next = 0;
     for (auto& [id, plan] : plans_) {
       const std::string where = "changes[" + std::to_string(plan.changes.front()) + "]";
-      DS_ASSIGN_OR_RETURN(auto stored, txn_.GetRecord(id));
+      std::optional<RecordRow>& stored = headers[next++];
       if (stored && !device_.InScope(stored->scope)) {
         return Status(Code::kPermissionDenied,
                       "the record belongs to a village that is not one of this device's", where);
