@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
+#include <fstream>
 
 #include "server_conformance.h"
 #include "server_harness.h"
@@ -415,6 +417,19 @@ TEST_CASE("SQLite server store: schema, reopen, refusals", "[sync][server]") {
   }
   auto reopened = Must(ss::SqliteServerStore::Open(o));
   CHECK(Must(reopened->ListForms()).size() == 1);
+  if (!EncryptionEnabled()) {
+    // A new plain file has 8 KiB pages (header bytes 16-17, big-endian); SQLCipher files keep
+    // their cipher's page size and an encrypted header.
+    std::ifstream file(o.path, std::ios::binary);
+    std::array<unsigned char, 18> header{};
+    file.read(reinterpret_cast<char*>(header.data()), header.size());
+    REQUIRE(file.good());
+    CHECK((header[16] << 8 | header[17]) == 8192);
+  }
+
+  ss::SqliteStoreOptions no_checkpoints = o;
+  no_checkpoints.checkpoint_pages = 0;
+  CHECK(ss::SqliteServerStore::Open(no_checkpoints).status().where() == "checkpoint_pages");
 
   ss::SqliteStoreOptions missing = o;
   missing.path = dir.File("absent.db");
