@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <string_view>
+#include <system_error>
 
 #include "doorstep/core/signature.h"
 
@@ -36,8 +37,14 @@ void AppendHalf(std::string* out, int64_t v2) {
 
 // Appends v with at most two decimals, trailing zeros dropped: "2.5", "3", "0.63".
 void AppendNumber(std::string* out, double v) {
-  char buf[64];
+  // Room for any finite double in fixed notation (DBL_MAX has 309 digits): a shorter buffer made
+  // to_chars fail and the whole uninitialised buffer was appended (a width of 1e300, say).
+  char buf[320];
   const auto result = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed, 2);
+  if (result.ec != std::errc()) {
+    out->push_back('0');  // not finite: callers pass finite numbers
+    return;
+  }
   std::string_view s(buf, static_cast<size_t>(result.ptr - buf));
   if (s.find('.') != std::string_view::npos) {
     while (s.back() == '0') s.remove_suffix(1);

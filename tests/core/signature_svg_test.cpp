@@ -205,6 +205,15 @@ TEST_CASE("RenderSvg ignores unusable stroke widths", "[core][signature]") {
     INFO(svg);
     CHECK(WellFormedError(svg).empty());
     if (!(width > 0)) CHECK(Count(svg, "stroke-width=\"2.5\"") == 1);  // the default
+    // The width is a number, however large (1e300 once printed an uninitialised buffer).
+    const std::string attr = "stroke-width=\"";
+    const size_t at = svg.find(attr);
+    REQUIRE(at != std::string::npos);
+    const size_t end = svg.find('"', at + attr.size());
+    REQUIRE(end != std::string::npos);
+    const std::string value = svg.substr(at + attr.size(), end - at - attr.size());
+    CHECK_FALSE(value.empty());
+    CHECK(value.find_first_not_of("0123456789.") == std::string::npos);
   }
 }
 
