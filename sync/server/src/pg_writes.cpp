@@ -54,6 +54,24 @@ void AddValue(const FieldRow& row, ArrayText* values) {
 // HLCs are unsigned; bigint holds them bit for bit.
 int64_t Hlc(const FieldRow& row) { return static_cast<int64_t>(row.hlc); }
 
+// The array parameters of one field statement.
+struct FieldColumns {
+  ArrayText ids, paths, scopes, values, versions, hlcs, authors, received, pushers;
+  size_t count = 0;
+  void Add(const WriteBuffer::Field& p) {
+    ids.Bytes(p.row.record_id.AsBytes());
+    paths.Text(p.row.path);
+    scopes.Text(p.row.scope);
+    AddValue(p.row, &values);
+    versions.Int(p.row.version);
+    hlcs.Int(Hlc(p.row));
+    authors.Int(p.author);
+    received.Int(p.row.received_ms);
+    pushers.Text(p.row.pushed_by);
+    ++count;
+  }
+};
+
 }  // namespace
 
 void WriteBuffer::InsertRecord(const RecordRow& row) {
@@ -135,43 +153,28 @@ void WriteBuffer::Flush(Lease& lease, pqxx::transaction_base& tx) {
     }
   }
   if (fields.empty()) return;
-  ArrayText fids, paths, fscopes, values, fversions, hlcs, authors, received, firsts, pushers;
-  ArrayText nids, npaths, nscopes, nvalues, nversions, nhlcs, nauthors, nreceived, npushers;
-  size_t replacing = 0;
+  // The columns of the new fields (plain INSERT) and of the replacing ones (history, upsert).
+  FieldColumns inserts, replaces;
+  ArrayText firsts;
   for (const auto& p : fields) {
     if (p.absent) {
-      nids.Bytes(p.row.record_id.AsBytes());
-      npaths.Text(p.row.path);
-      nscopes.Text(p.row.scope);
-      AddValue(p.row, &nvalues);
-      nversions.Int(p.row.version);
-      nhlcs.Int(Hlc(p.row));
-      nauthors.Int(p.author);
-      nreceived.Int(p.row.received_ms);
-      npushers.Text(p.row.pushed_by);
-      continue;
+      inserts.Add(p);
+    } else {
+      replaces.Add(p);
+      firsts.Int(p.first_version);
     }
-    ++replacing;
-    fids.Bytes(p.row.record_id.AsBytes());
-    paths.Text(p.row.path);
-    fscopes.Text(p.row.scope);
-    AddValue(p.row, &values);
-    fversions.Int(p.row.version);
-    hlcs.Int(Hlc(p.row));
-    authors.Int(p.author);
-    received.Int(p.row.received_ms);
-    firsts.Int(p.first_version);
-    pushers.Text(p.row.pushed_by);
   }
-  if (replacing < fields.size()) {
-    lease.Exec(tx, kInsertFields, nids.Finish(), npaths.Finish(), nscopes.Finish(),
-               nvalues.Finish(), nversions.Finish(), nhlcs.Finish(), nauthors.Finish(),
-               nreceived.Finish(), npushers.Finish());
+  if (inserts.count > 0) {
+    lease.Exec(tx, kInsertFields, inserts.ids.Finish(), inserts.paths.Finish(),
+               inserts.scopes.Finish(), inserts.values.Finish(), inserts.versions.Finish(),
+               inserts.hlcs.Finish(), inserts.authors.Finish(), inserts.received.Finish(),
+               inserts.pushers.Finish());
   }
-  if (replacing > 0) {
-    lease.Exec(tx, kWriteFields, fids.Finish(), paths.Finish(), fscopes.Finish(),
-               values.Finish(), fversions.Finish(), hlcs.Finish(), authors.Finish(),
-               received.Finish(), firsts.Finish(), pushers.Finish());
+  if (replaces.count > 0) {
+    lease.Exec(tx, kWriteFields, replaces.ids.Finish(), replaces.paths.Finish(),
+               replaces.scopes.Finish(), replaces.values.Finish(), replaces.versions.Finish(),
+               replaces.hlcs.Finish(), replaces.authors.Finish(), replaces.received.Finish(),
+               firsts.Finish(), replaces.pushers.Finish());
   }
   if (history.empty()) return;
   ArrayText hids, hpaths, hversions, hvalues, hhlcs, hauthors, hreceived, hby;

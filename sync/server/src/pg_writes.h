@@ -43,6 +43,7 @@ class WriteBuffer {
  private:
   static constexpr size_t kMaxFields = 2000;
 
+ public:
   struct Field {
     FieldRow row;
     int64_t author = 0;
@@ -50,6 +51,8 @@ class WriteBuffer {
     int64_t superseded_by = 0;  // for rows moved to the history before they were ever sent
     bool absent = false;        // no row in the database when the burst began
   };
+
+ private:
   struct Record {
     RecordRow row;
     bool insert = false;
