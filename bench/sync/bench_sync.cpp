@@ -15,7 +15,9 @@
 // is pulled holds 500 full households.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
 
 #include "bench_sync.h"
 #include "doorstep/posix/ports.h"
@@ -178,39 +180,65 @@ void VillagePulls(BenchServer& server, const fs::path& db, const std::string& vi
   Target("village_pull_ratio", ratio <= 1.5);
 }
 
+// Three applies into fresh stores (a disk's fsync time varies from run to run on this VM); the
+// median is the figure, the range is printed beside it.
+void ReportApply(const std::string& store_name,
+                 const std::function<std::unique_ptr<ss::ServerStore>(int)>& open,
+                 const std::vector<v1::FormDef>& pack, const std::vector<OutboxEntry>& entries,
+                 const std::vector<std::string>& villages) {
+  constexpr int kRuns = 3;
+  std::vector<ApplyFigures> runs;
+  for (int run = 0; run < kRuns; ++run) {
+    auto store = open(run);
+    runs.push_back(MeasureApply(*store, pack, entries, villages));
+  }
+  auto rate = [](const ApplyFigures& f) { return static_cast<double>(f.changes) / f.seconds; };
+  std::sort(runs.begin(), runs.end(),
+            [&](const ApplyFigures& a, const ApplyFigures& b) { return rate(a) < rate(b); });
+  const ApplyFigures& median = runs[kRuns / 2];
+  if (store_name == "sqlite") {
+    Figure("server_apply_changes", std::to_string(median.changes));
+    Figure("server_apply_batches", std::to_string(median.batches));
+  }
+  const std::string name = "server_apply_changes_per_s_" + store_name;
+  Figure(name, rate(median), 0);
+  Figure(name + "_range", std::to_string(static_cast<int64_t>(rate(runs.front()))) + "-" +
+                              std::to_string(static_cast<int64_t>(rate(runs.back()))));
+  Figure("server_apply_cpu_share_" + store_name, median.cpu_seconds / median.seconds, 2);
+  Target(name, rate(median) >= 100000);
+}
+
 void ServerApply(const fs::path& dir, const std::vector<v1::FormDef>& pack,
                  const std::vector<OutboxEntry>& entries,
                  const std::vector<std::string>& villages) {
-  {
-    ss::SqliteStoreOptions so;
-    so.path = (dir / "apply.db").string();
-    auto store = Must(ss::SqliteServerStore::Open(so), "open the apply store");
-    const ApplyFigures f = MeasureApply(*store, pack, entries, villages);
-    const double rate = static_cast<double>(f.changes) / f.seconds;
-    Figure("server_apply_changes", std::to_string(f.changes));
-    Figure("server_apply_batches", std::to_string(f.batches));
-    Figure("server_apply_changes_per_s_sqlite", rate, 0);
-    Figure("server_apply_cpu_share_sqlite", f.cpu_seconds / f.seconds, 2);
-    Target("server_apply_changes_per_s_sqlite", rate >= 100000);
-  }
+  ReportApply(
+      "sqlite",
+      [&](int run) -> std::unique_ptr<ss::ServerStore> {
+        ss::SqliteStoreOptions so;
+        so.path = (dir / ("apply" + std::to_string(run) + ".db")).string();
+        return Must(ss::SqliteServerStore::Open(so), "open the apply store");
+      },
+      pack, entries, villages);
   const char* conninfo = std::getenv("DOORSTEP_PG");
   if (conninfo == nullptr || *conninfo == '\0') {
     Figure("server_apply_changes_per_s_postgres",
            "n/a (DOORSTEP_PG not set: eval \"$(bash scripts/pg.sh start)\" first)");
     return;
   }
-  ss::PgStoreOptions po;
-  po.conninfo = conninfo;
-  po.schema = "bench_sync_" + std::to_string(getpid());
-  {
-    auto store = Must(ss::PgServerStore::Open(po), "open the PostgreSQL store");
-    const ApplyFigures f = MeasureApply(*store, pack, entries, villages);
-    const double rate = static_cast<double>(f.changes) / f.seconds;
-    Figure("server_apply_changes_per_s_postgres", rate, 0);
-    Figure("server_apply_cpu_share_postgres", f.cpu_seconds / f.seconds, 2);
-    Target("server_apply_changes_per_s_postgres", rate >= 100000);
+  std::vector<ss::PgStoreOptions> schemas;
+  ReportApply(
+      "postgres",
+      [&](int run) -> std::unique_ptr<ss::ServerStore> {
+        ss::PgStoreOptions po;
+        po.conninfo = conninfo;
+        po.schema = "bench_sync_" + std::to_string(getpid()) + "_" + std::to_string(run);
+        schemas.push_back(po);
+        return Must(ss::PgServerStore::Open(po), "open the PostgreSQL store");
+      },
+      pack, entries, villages);
+  for (const auto& po : schemas) {
+    Must(ss::PgServerStore::DropSchema(po), "drop the PostgreSQL bench schema");
   }
-  Must(ss::PgServerStore::DropSchema(po), "drop the PostgreSQL bench schema");
 }
 
 std::vector<OutboxEntry> Outbox(const std::string& tablet_path) {
