@@ -20,18 +20,6 @@
 namespace doorstep::sync {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
-constexpr bool kTimed = false;  // timings only mean something in an optimized, plain build
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kTimed = false;
-#else
-constexpr bool kTimed = true;
-#endif
-#else
-constexpr bool kTimed = true;
-#endif
-
 const char* const kMember = "members[3f2a0c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b]";
 
 RecordId Id(uint8_t fill) {
@@ -367,7 +355,10 @@ TEST_CASE("wire size per household", "[sync][protocol]") {
   CHECK(zstd_per_household[1] <= 3000);
 }
 
-TEST_CASE("10,000 households batch in well under a second", "[sync][protocol]") {
+// How fast batching is belongs to bench_sync (initial_push_s); this test holds what must be true
+// at that scale: every change once, in order, every batch within the size limit.
+TEST_CASE("10,000 households batch into numbered batches within the size limit",
+          "[sync][protocol]") {
   auto entries = ManyHouseholds(10000);
   REQUIRE(entries.size() > 800000);
   // Twice: the first run also pays for touching fresh memory; the second is the steady state.
@@ -392,7 +383,7 @@ TEST_CASE("10,000 households batch in well under a second", "[sync][protocol]") 
       static_cast<double>(wire) / 10000.0);
   CHECK(total_changes == entries.size());
   for (size_t i = 0; i < batches.size(); ++i) CHECK(batches[i].batch_seq() == i + 1);
-  if (kTimed) CHECK(std::min(first, second) < 1.0);
+  for (const auto& b : batches) CHECK(WireBody(b, Encoding::kZstd).size() <= kDefaultBatchBytes);
 }
 
 TEST_CASE("ValidateChangeSet names the change at fault", "[sync][protocol]") {
