@@ -31,7 +31,8 @@ struct Env {
   std::unique_ptr<ss::ServerStore> store;
   std::unique_ptr<ss::SyncService> service;
 
-  explicit Env(const StoreFactory& open, uint32_t default_page = 1000, uint32_t max_page = 5000) {
+  explicit Env(const StoreFactory& open, uint32_t default_page = 1000, uint32_t max_page = 5000,
+               size_t page_bytes = 512 * 1024) {
     store = open();
     ss::ServiceOptions o;
     o.clock = &clock;
@@ -39,6 +40,7 @@ struct Env {
     o.logger = &logger;
     o.default_page = default_page;
     o.max_page = max_page;
+    o.page_bytes = page_bytes;
     service = std::make_unique<ss::SyncService>(store.get(), o);
     Must(service->InstallForms({HouseholdForm("2024.1"), TinyForm()}));
   }
@@ -479,6 +481,43 @@ void RunSyncServiceConformance(const StoreFactory& open) {
     v1::PullRequest big;
     big.set_page_size(100);
     CHECK(Must(env.service->Pull(a, big)).changes_size() == 10);
+  }
+
+  SECTION("a page of large values ends by bytes, at least one change a page") {
+    Env env(open, /*default_page=*/1000, /*max_page=*/5000, /*page_bytes=*/100000);
+    auto a = env.Device({kWang});
+    BatchBuilder b(a.device_id, 1, By(a));
+    for (int r = 1; r <= 6; ++r) {
+      // 40 KB values: two and a half fit a page; the last is bigger than a whole page.
+      const std::string big(r == 6 ? 150000 : 40000, static_cast<char>('a' + r));
+      b.NewHousehold(Rid(r), kWang, env.H(r)).Set(Rid(r), "phone", Text(big), 0, env.H(100 + r));
+    }
+    env.Push(a, b);  // 6 x (4 household fields + the big one)
+    int64_t cursor = 0;
+    auto pages = env.PullAll(a, &cursor);
+    std::vector<int64_t> versions;
+    size_t big_values = 0;
+    for (const auto& p : pages) {
+      size_t bytes = 0;
+      std::set<std::string> ids;
+      for (const auto& c : p.changes()) {
+        versions.push_back(c.version());
+        bytes += c.value().ByteSizeLong();
+        ids.insert(c.record_id());
+        if (c.value().text().size() >= 40000) ++big_values;
+      }
+      INFO("page of " << p.changes_size() << " changes, " << bytes << " value bytes");
+      CHECK((bytes <= 100000 || p.changes_size() == 1));
+      // Headers for exactly the records the page carries.
+      CHECK(static_cast<size_t>(p.records_size()) == ids.size());
+      for (const auto& h : p.records()) CHECK(ids.count(h.record_id()) == 1);
+    }
+    CHECK(pages.size() >= 4);
+    CHECK(big_values == 6);
+    CHECK(versions.size() == 30);
+    CHECK(std::is_sorted(versions.begin(), versions.end()));
+    CHECK(std::set<int64_t>(versions.begin(), versions.end()).size() == 30);
+    CHECK(CountChanges(env.PullAll(a, &cursor)) == 0);  // the cursor is past everything
   }
 
   SECTION("enrollment tokens work once; only hashes are stored") {

@@ -228,7 +228,26 @@ Result<v1::PullPage> SyncService::Pull(const DeviceInfo& device, const v1::PullR
   DS_ASSIGN_OR_RETURN(PullRows rows, store_->Pull(q));
   v1::PullPage page;
   Interner interner;
-  for (const auto& f : rows.fields) AddPulledChange(f, &interner, &page);
+  size_t bytes = 0;
+  size_t sent = 0;
+  for (const auto& f : rows.fields) {
+    // ~40 bytes of record id, version, HLC and indexes besides the value and the path.
+    const size_t size = (f.cleared ? 0 : f.value.ByteSizeLong()) + f.path.size() + 40;
+    if (sent > 0 && bytes + size > options_.page_bytes) break;
+    bytes += size;
+    AddPulledChange(f, &interner, &page);
+    ++sent;
+  }
+  if (sent < rows.fields.size()) {  // cut by bytes: the rest comes with the next page
+    rows.more = true;
+    rows.fields.resize(sent);
+    std::set<RecordId> kept;
+    for (const auto& f : rows.fields) kept.insert(f.record_id);
+    rows.records.erase(std::remove_if(rows.records.begin(), rows.records.end(),
+                                      [&](const RecordRow& r) { return kept.count(r.id) == 0; }),
+                       rows.records.end());
+    rows.scanned_to = rows.fields.back().version;
+  }
   for (const auto& r : rows.records) {
     v1::RecordHeader* h = page.add_records();
     h->set_record_id(std::string(r.id.AsBytes()));

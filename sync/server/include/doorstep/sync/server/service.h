@@ -64,6 +64,10 @@ struct ServiceOptions {
   int64_t max_future_ms = 24 * 3600 * 1000;  // HLCs further ahead of the server clock are logged
   uint32_t default_page = 1000;
   uint32_t max_page = 5000;
+  // A pull page also ends once its changes hold this many bytes (values, paths, ids; always at
+  // least one change), so a page of large values (signatures of up to 20,000 points, 16 KB texts)
+  // stays far below the 1 MiB a client accepts on the wire, compressed or not.
+  size_t page_bytes = 512 * 1024;
   int max_attempts = 5;  // a transaction failing with kUnavailable is retried this many times
 };
 
