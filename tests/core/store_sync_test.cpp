@@ -2,6 +2,7 @@
 // tested in tests/sync): what is pushable, acknowledgements, adopting a conflict winner, pulled
 // pages applied atomically with the cursor, and the synced state behind checksums.
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "test_support.h"
 
@@ -43,6 +44,37 @@ TEST_CASE("records wait in the outbox until their village is known", "[core][syn
   REQUIRE(pushable.size() == 4);
   for (const auto& e : pushable) CHECK(e.scope == "坪新冲村");
   CHECK(pushable.front().path == "@form");  // oldest first: the record's form travels first
+}
+
+TEST_CASE("pushable changes are counted by village without reading them", "[core][sync]") {
+  SyncFixture s;
+  CHECK(s.store->PushableCountByScope()->empty());
+  auto a = s.store->CreateRecord("household").value();
+  REQUIRE(s.store->Apply(a, {Edit::Set("village", Text("坪新冲村")),
+                             Edit::Set("head_name", Text("王秀英"))})
+              .ok());
+  auto b = s.store->CreateRecord("household").value();
+  REQUIRE(s.store->Apply(b, {Edit::Set("village", Text("大坪村")),
+                             Edit::Set("head_name", Text("李明")), Edit::Set("wage_income", Dec(1000))})
+              .ok());
+  auto waiting = s.store->CreateRecord("household").value();  // no village yet: not pushable
+  REQUIRE(s.store->SetValue(waiting, "head_name", Text("张三")).ok());
+  // The same numbers as PushableChanges grouped by scope.
+  std::map<std::string, size_t> expected;
+  for (const auto& e : s.store->PushableChanges().value()) ++expected[e.scope];
+  auto counts = s.store->PushableCountByScope().value();
+  CHECK(counts == expected);
+  REQUIRE(counts.size() == 2);
+  CHECK(counts["坪新冲村"] > 0);
+  CHECK(counts["大坪村"] == counts["坪新冲村"] + 1);
+  // Once its village is known, the waiting record counts; acknowledged changes stop counting.
+  REQUIRE(s.store->SetValue(waiting, "village", Text("坪新冲村")).ok());
+  counts = s.store->PushableCountByScope().value();
+  expected.clear();
+  for (const auto& e : s.store->PushableChanges().value()) ++expected[e.scope];
+  CHECK(counts == expected);
+  REQUIRE(s.store->AcknowledgePush(AckAll(s.store->PushableChanges().value(), 1), 2).ok());
+  CHECK(s.store->PushableCountByScope()->empty());
 }
 
 TEST_CASE("acknowledged changes leave the outbox, an edit made during the push stays",

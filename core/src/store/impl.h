@@ -84,6 +84,9 @@ class Store::Impl {
   Result<std::vector<OutboxEntry>> PendingWindow(int64_t after_outbox_seq, size_t max_records);
   // Keeps the entries whose record's village is known, with scope and "@deleted" base (sync.cpp).
   Result<std::vector<OutboxEntry>> Pushable(std::vector<OutboxEntry> pending, size_t limit);
+  // Whether a record's pending changes may be pushed (its form has no scope field, or the record's
+  // scope is filled in), and its scope; read without loading the record (sync.cpp).
+  Result<std::pair<bool, std::string>> PushScope(const RecordId& id);
 };
 
 }  // namespace doorstep

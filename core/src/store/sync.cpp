@@ -96,16 +96,15 @@ Result<std::vector<OutboxEntry>> Store::PushableWindow(int64_t after_outbox_seq,
 
 Result<std::vector<OutboxEntry>> Store::Impl::Pushable(std::vector<OutboxEntry> pending,
                                                        size_t limit) {
-  std::vector<OutboxEntry> out;
+  // Filtered in place: a second vector of the window's entries would double its memory.
+  size_t kept = 0;
   std::map<std::string, std::pair<bool, std::string>> scopes;  // record bytes -> (pushable, scope)
   for (auto& e : pending) {
     std::string key(e.record_id.AsBytes());
     auto it = scopes.find(key);
     if (it == scopes.end()) {
-      DS_ASSIGN_OR_RETURN(LoadedRecord rec, Load(e.record_id));
-      std::string scope = ScopeOf(rec);
-      bool pushable = rec.form->def().scope_field().empty() || !scope.empty();
-      it = scopes.emplace(key, std::make_pair(pushable, scope)).first;
+      DS_ASSIGN_OR_RETURN(auto scope, PushScope(e.record_id));
+      it = scopes.emplace(key, std::move(scope)).first;
     }
     if (!it->second.first) continue;
     e.scope = it->second.second;
@@ -115,10 +114,60 @@ Result<std::vector<OutboxEntry>> Store::Impl::Pushable(std::vector<OutboxEntry> 
       DS_ASSIGN_OR_RETURN(bool row, st.Step());
       if (row) e.base_version = st.Int(0);
     }
-    out.push_back(std::move(e));
-    if (limit != 0 && out.size() == limit) break;
+    if (&pending[kept] != &e) pending[kept] = std::move(e);
+    ++kept;
+    if (limit != 0 && kept == limit) break;
   }
-  return out;
+  pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(kept), pending.end());
+  return pending;
+}
+
+Result<std::pair<bool, std::string>> Store::Impl::PushScope(const RecordId& id) {
+  // What ScopeOf(Load(id)) gives, from two rows: the record's form, then its scope field's value.
+  std::string form_id, version;
+  {
+    DS_ASSIGN_OR_RETURN(auto st, db->Prepare("SELECT form_id, form_version FROM record WHERE id = ?"));
+    st.BindBlob(1, id.AsBytes());
+    DS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status(Code::kNotFound, "no such record", id.ToString());
+    form_id = st.Text(0);
+    version = st.Text(1);
+  }
+  DS_ASSIGN_OR_RETURN(auto form, Form(form_id, version));
+  const std::string& field = form->def().scope_field();
+  if (field.empty()) return std::make_pair(true, std::string());
+  DS_ASSIGN_OR_RETURN(auto st, db->Prepare("SELECT value FROM value WHERE record_id = ? AND path = ?"));
+  st.BindBlob(1, id.AsBytes()).Bind(2, field);
+  DS_ASSIGN_OR_RETURN(bool row, st.Step());
+  std::string scope;
+  if (row && !st.Blob(0).empty()) {  // an empty blob is a cleared field
+    v1::Value v;
+    std::string_view blob = st.Blob(0);
+    if (!v.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+      return Status(Code::kCorruption, "stored value does not decode", id.ToString() + "/" + field);
+    }
+    if (v.kind_case() == v1::Value::kText) scope = v.text();
+    if (v.kind_case() == v1::Value::kSelectOne) scope = v.select_one();
+  }
+  const bool pushable = !scope.empty();
+  return std::make_pair(pushable, std::move(scope));
+}
+
+Result<std::map<std::string, size_t>> Store::PushableCountByScope() {
+  auto& db = *impl_->db;
+  DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT o.record_id, count(*) FROM outbox o JOIN value v ON v.record_id = o.record_id "
+      "WHERE v.pending IS NOT NULL GROUP BY o.record_id"));
+  std::map<std::string, size_t> counts;
+  for (;;) {
+    DS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    std::string_view bytes = st.Blob(0);
+    if (bytes.size() != 16) return Status(Code::kCorruption, "outbox record id is not 16 bytes");
+    DS_ASSIGN_OR_RETURN(auto scope, impl_->PushScope(Uuid::FromBytes(bytes.data())));
+    if (scope.first) counts[scope.second] += static_cast<size_t>(st.Int(1));
+  }
+  return counts;
 }
 
 Status Store::AcknowledgePush(const std::vector<PushAck>& acks, uint64_t next_batch_seq) {

@@ -35,9 +35,14 @@ void SyncClient::Run::Count(const CallStats& stats) {
 }
 
 Result<size_t> SyncClient::Run::PushableInScope() {
-  DS_ASSIGN_OR_RETURN(auto entries, store_.PushableChanges());
-  return static_cast<size_t>(std::count_if(
-      entries.begin(), entries.end(), [this](const OutboxEntry& e) { return InScope(e.scope); }));
+  // Counted by the store per village, without reading the changes: memory does not follow the
+  // outbox (which may hold a whole village of records waiting for another device's villages).
+  DS_ASSIGN_OR_RETURN(auto by_scope, store_.PushableCountByScope());
+  size_t n = 0;
+  for (const auto& [scope, count] : by_scope) {
+    if (InScope(scope)) n += count;
+  }
+  return n;
 }
 
 Status SyncClient::Run::Forms() {
@@ -146,8 +151,8 @@ SyncResult SyncClient::Run::Execute() {
       result_.status = stored;
     }
   }
-  auto pending = store_.PendingChanges();
-  if (pending.ok()) result_.still_pending = pending->size();
+  auto pending = store_.OutboxSize();  // a count: the changes themselves are not read
+  if (pending.ok()) result_.still_pending = static_cast<size_t>(*pending);
   for (const Status* s : {&result_.forms_status, &result_.push_status, &result_.pull_status,
                           &result_.checksum_status}) {
     if (!s->ok() && result_.status.ok()) result_.status = *s;

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -336,6 +337,9 @@ class Store {
   // last record read (also of a record left out for want of its village), 0 when none was.
   Result<std::vector<OutboxEntry>> PushableWindow(int64_t after_outbox_seq, size_t max_records,
                                                   int64_t* scanned_to);
+  // How many changes PushableChanges would return, by scope (village), counted without reading
+  // their values: memory follows the number of villages, not the outbox.
+  Result<std::map<std::string, size_t>> PushableCountByScope();
   // Applies the server's answers to a push in one transaction: `pending` is cleared where the HLC
   // is still the one pushed (an edit made during the push stays pending), server versions are
   // recorded, lost conflicts adopt the winner. The sync value "batch_seq" is set to

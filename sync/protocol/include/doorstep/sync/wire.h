@@ -36,7 +36,10 @@ void AddChange(const OutboxEntry& entry, Interner* interner, v1::ChangeSet* set)
 
 // Splits pending changes into ChangeSets whose compressed size stays at or under `max_bytes`
 // (a single change larger than that still goes, alone). Batches are numbered from `first_seq`.
-// Changes of one record stay in order. `encoding` is the one that will be used on the wire.
+// Changes of one record stay in order. Batches fill to within a few changes of `max_bytes`: a
+// batch ends at a record boundary or inside a record after its header (its "@form" and the change
+// carrying OutboxEntry::scope), so the server learns a new record's form and village from the
+// first part. `encoding` is the one that will be used on the wire.
 std::vector<v1::ChangeSet> BuildBatches(const std::vector<OutboxEntry>& entries,
                                         const std::string& device_id, uint64_t first_seq,
                                         size_t max_bytes = kDefaultBatchBytes,
