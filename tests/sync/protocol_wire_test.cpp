@@ -15,31 +15,16 @@
 
 #include "doorstep/core/signature.h"
 #include "doorstep/sync/wire.h"
+#include "wire_test_entries.h"
 #include "household_sample.h"
 #include "test_support.h"
 
 namespace doorstep::sync {
 namespace {
 
-const char* const kMember = "members[3f2a0c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b]";
-
-RecordId Id(uint8_t fill) {
-  RecordId id;
-  id.bytes.fill(fill);
-  return id;
-}
-
-OutboxEntry Entry(const RecordId& id, std::string path, std::optional<v1::Value> value,
-                  HlcTimestamp hlc, Author author = {"s1", "d1"}, int64_t base = 0) {
-  OutboxEntry e;
-  e.record_id = id;
-  e.path = std::move(path);
-  e.value = std::move(value);
-  e.hlc = hlc;
-  e.author = std::move(author);
-  e.base_version = base;
-  return e;
-}
+using wire_testing::Entry;
+using wire_testing::Id;
+using wire_testing::kMember;
 
 // Real households, written through the store and read back from its outbox (so "@form",
 // "@state", instance markers and signatures look exactly as a tablet pushes them). Built once.

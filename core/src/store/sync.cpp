@@ -55,14 +55,22 @@ Result<int64_t> Store::Impl::AuthorId(const Author& a) {
   return sel.Int(0);
 }
 
+namespace {
+
+// The scope (village) a scope-field value names: its text or select_one choice, "" otherwise.
+std::string ScopeText(const v1::Value& value) {
+  if (value.kind_case() == v1::Value::kText) return value.text();
+  if (value.kind_case() == v1::Value::kSelectOne) return value.select_one();
+  return {};
+}
+
+}  // namespace
+
 std::string Store::Impl::ScopeOf(const LoadedRecord& rec) const {
   const std::string& field = rec.form->def().scope_field();
   if (field.empty()) return {};
   auto it = rec.values.find(field);
-  if (it == rec.values.end()) return {};
-  if (it->second.kind_case() == v1::Value::kText) return it->second.text();
-  if (it->second.kind_case() == v1::Value::kSelectOne) return it->second.select_one();
-  return {};
+  return it == rec.values.end() ? std::string() : ScopeText(it->second);
 }
 
 Status Store::Impl::SetMeta(const std::string& key, const std::string& value) {
@@ -146,8 +154,7 @@ Result<std::pair<bool, std::string>> Store::Impl::PushScope(const RecordId& id) 
     if (!v.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
       return Status(Code::kCorruption, "stored value does not decode", id.ToString() + "/" + field);
     }
-    if (v.kind_case() == v1::Value::kText) scope = v.text();
-    if (v.kind_case() == v1::Value::kSelectOne) scope = v.select_one();
+    scope = ScopeText(v);
   }
   const bool pushable = !scope.empty();
   return std::make_pair(pushable, std::move(scope));
