@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's first command: installs dependencies, builds the `doorstep` command line and runs
-# `doorstep demo`, the product's main job end to end in one process:
+# The README's first command: installs dependencies, builds the programs and runs `doorstep-demo`
+# (examples/demo), the product's main job end to end in one process:
 #   a township server (SQLite, HTTP on 127.0.0.1) with the household form; two tablets of one
 #   village and the township reviewer enroll with one-time tokens over libcurl; tablet A captures
 #   three households and syncs, tablet B receives them; both edit one household offline (the same
@@ -22,14 +22,14 @@ bash scripts/deps.sh
 echo "=== build (build/demo)"
 cmake -S . -B build/demo -G Ninja -DCMAKE_BUILD_TYPE=Release -DDOORSTEP_BUILD_TESTS=OFF \
   -DDOORSTEP_BUILD_BENCH=OFF > /dev/null
-cmake --build build/demo -j "${JOBS:-2}" --target doorstep doorstep-server
+cmake --build build/demo -j "${JOBS:-2}" --target doorstep doorstep-server doorstep-demo
 MODE="${1:-}"
 if [ "$MODE" = "" ]; then
-  "$PWD/build/demo/platform/cli/doorstep" demo
+  "$PWD/build/demo/examples/demo/doorstep-demo"
 fi
 if [ "$MODE" = "" ] || [ "$MODE" = "registry" ]; then
   BIN="$PWD/build/demo/platform/cli/doorstep"
-  SERVER="$PWD/build/demo/sync/server/doorstep-server"
+  SERVER="$PWD/build/demo/platform/server/doorstep-server"
   WORK="$(mktemp -d /tmp/doorstep-registry.XXXXXX)"
   printf '\n\033[1m# Registry: a generated township of 14 villages and 1,300 households\033[0m\n'
   "$BIN" sample --villages 14 --households 1300 --seed 1 --out "$WORK/township.jsonl" \

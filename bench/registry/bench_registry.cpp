@@ -19,7 +19,7 @@
 #include "doorstep/registry/records.h"
 #include "doorstep/registry/report.h"
 #include "doorstep/registry/sample.h"
-#include "doorstep/sync/server/registry.h"
+#include "doorstep/registry/server.h"
 #include "doorstep/sync/server/sqlite_store.h"
 
 using namespace doorstep;
@@ -89,17 +89,17 @@ int main(int argc, char** argv) {
   auto pack = Must(registry::LoadFormPack(registry::DefaultFormPackDir()), "form pack");
   Must(service.InstallForms(pack), "install forms");
 
-  sync::server::ImportOptions import_options;
+  registry::ImportOptions import_options;
   import_options.random = &random;
   t0 = std::chrono::steady_clock::now();
-  auto stats = Must(sync::server::ImportRegistry(service, rows, import_options), "import");
+  auto stats = Must(registry::ImportRegistry(service, rows, import_options), "import");
   const double import_s = Seconds(t0);
   t0 = std::chrono::steady_clock::now();
-  auto again = Must(sync::server::ImportRegistry(service, rows, import_options), "re-import");
+  auto again = Must(registry::ImportRegistry(service, rows, import_options), "re-import");
   const double reimport_s = Seconds(t0);
 
   t0 = std::chrono::steady_clock::now();
-  auto copy = Must(sync::server::MaterializeRecords(service, {}, &clock, &random), "materialize");
+  auto copy = Must(registry::MaterializeRecords(service, {}, &clock, &random), "materialize");
   auto township = Must(registry::LoadTownship(*copy), "load township");
   const double load_s = Seconds(t0);
 

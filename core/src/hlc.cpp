@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "doorstep/core/expression.h"
+#include "doorstep/core/ports.h"
 
 namespace doorstep {
 
@@ -20,7 +21,7 @@ void Hlc::Observe(HlcTimestamp remote) {
 
 std::string FormatHlc(HlcTimestamp t) {
   int64_t ms = HlcMillis(t);
-  int64_t days = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
+  int64_t days = DayOfMs(ms);
   int64_t rem = ms - days * 86400000;
   char buf[64];
   std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ/%u",

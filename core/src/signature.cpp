@@ -3,6 +3,8 @@
 
 #include "doorstep/core/signature.h"
 
+#include "doorstep/core/bytes.h"
+
 #include <algorithm>
 #include <bit>
 #include <limits>
@@ -43,14 +45,7 @@ constexpr char kDigestPrefix[] = "doorstep-sig-v1";
 constexpr uint64_t kCanonicalNaN = 0x7ff8000000000000;
 constexpr size_t kDigestAttachmentHashSize = 32;
 
-// Unsigned LEB128, the protobuf varint.
-void AppendVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
+using bytes::AppendVarint;
 
 void AppendBigEndian(std::string* out, uint64_t v, int bytes) {
   for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {

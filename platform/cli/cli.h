@@ -2,8 +2,9 @@
 //
 // Each command file registers its subcommands with a Cli (RegisterXxxCommands). A command is a
 // CLI11 subcommand plus a function run after parsing succeeded; commands report failure by
-// throwing CliError, which main() turns into "doorstep: error: <message>" and an exit code:
-//   0 success, 1 failure (bad value, unknown record, invalid record, I/O), 2 usage error.
+// calling Fail / UsageFail / Check / Unwrap (doorstep/app/command_line.h), which Cli::Run turns
+// into "doorstep: error: <message>" and an exit code: 0 success, 1 failure (bad value, unknown
+// record, invalid record, I/O), 2 usage error.
 // Error messages name fields, paths and ids, never field values (they may be personal data).
 //
 // Thread rules: single-threaded, like the process.
@@ -18,38 +19,20 @@
 
 #include <CLI/CLI.hpp>
 
+#include "doorstep/app/command_line.h"
 #include "doorstep/core/status.h"
 #include "doorstep/core/store.h"
 #include "doorstep/posix/ports.h"
 
 namespace doorstep::cli {
 
-inline constexpr int kExitFailure = 1;
-inline constexpr int kExitUsage = 2;
-
-class CliError : public std::runtime_error {
- public:
-  CliError(int exit_code, const std::string& message)
-      : std::runtime_error(message), exit_code_(exit_code) {}
-  int exit_code() const { return exit_code_; }
-
- private:
-  int exit_code_;
-};
-
-[[noreturn]] void Fail(const std::string& message);       // exit code 1
-[[noreturn]] void UsageFail(const std::string& message);  // exit code 2
-// "<where>: <message>"; exit code 1.
-[[noreturn]] void Fail(const Status& status);
-
-inline void Check(const Status& status) {
-  if (!status.ok()) Fail(status);
-}
-template <typename T>
-T Unwrap(Result<T> result) {
-  if (!result.ok()) Fail(result.status());
-  return std::move(result).value();
-}
+// Exit codes and failure plumbing: shared with the other programs (doorstep/app/command_line.h).
+using app::Check;
+using app::Fail;
+using app::kExitFailure;
+using app::kExitUsage;
+using app::Unwrap;
+using app::UsageFail;
 
 struct GlobalOptions {
   std::string db;        // --db, env DOORSTEP_DB, default ./doorstep.db
@@ -105,7 +88,7 @@ class Cli {
   // Registers a leaf subcommand.
   void Add(CLI::App* sub, std::function<void()> run);
   // Parses and runs; returns the process exit code.
-  int Run(int argc, char** argv);
+  int Run(int argc, const char* const* argv);
 
  private:
   CLI::App app_;
@@ -123,7 +106,6 @@ void RegisterShowCommands(Cli& cli);    // record show, record list
 void RegisterSignCommands(Cli& cli);    // sign, signature svg, signature list
 void RegisterExportCommands(Cli& cli);  // export
 void RegisterSyncCommands(Cli& cli);    // enroll, sync, conflicts, resolve, quarantine
-void RegisterDemoCommand(Cli& cli);     // demo
 void RegisterRegistryCommands(Cli& cli);  // sample, problems, report
 void RegisterAttachCommands(Cli& cli);  // attach, attachment get/pending
 

@@ -8,12 +8,6 @@
 
 namespace doorstep::cli {
 
-void Fail(const std::string& message) { throw CliError(kExitFailure, message); }
-void UsageFail(const std::string& message) { throw CliError(kExitUsage, message); }
-void Fail(const Status& status) {
-  Fail(status.where().empty() ? status.message() : status.where() + ": " + status.message());
-}
-
 Cli::Cli()
     : app_("Doorstep: offline household survey records (forms, records, signatures, exports).\n"
            "Record ids may be shortened to an unambiguous prefix of at least 4 characters.",
@@ -45,30 +39,15 @@ void Cli::Add(CLI::App* sub, std::function<void()> run) {
   commands_.emplace_back(sub, std::move(run));
 }
 
-int Cli::Run(int argc, char** argv) {
-  try {
-    app_.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app_.exit(e);  // --help
-    std::cerr << "doorstep: error: " << e.what() << "\nRun 'doorstep --help' for usage.\n";
-    return kExitUsage;
-  }
+int Cli::Run(int argc, const char* const* argv) {
+  if (auto done = app::Parse(app_, argc, argv, "doorstep", std::cout, std::cerr)) return *done;
   session_ = std::make_unique<Session>(options_);
   for (auto& [sub, run] : commands_) {
     if (!sub->parsed()) continue;
-    try {
+    return app::RunGuarded("doorstep", std::cout, std::cerr, [&run = run] {
       run();
-      std::cout.flush();
-      return std::cout ? 0 : kExitFailure;
-    } catch (const CliError& e) {
-      std::cout.flush();
-      std::cerr << "doorstep: error: " << e.what() << "\n";
-      return e.exit_code();
-    } catch (const std::exception& e) {
-      std::cout.flush();
-      std::cerr << "doorstep: error: internal error: " << e.what() << "\n";
-      return kExitFailure;
-    }
+      return app::kExitOk;
+    });
   }
   std::cerr << "doorstep: error: no command given\nRun 'doorstep --help' for usage.\n";
   return kExitUsage;
@@ -85,7 +64,6 @@ int main(int argc, char** argv) {
   doorstep::cli::RegisterSignCommands(cli);
   doorstep::cli::RegisterExportCommands(cli);
   doorstep::cli::RegisterSyncCommands(cli);
-  doorstep::cli::RegisterDemoCommand(cli);
   doorstep::cli::RegisterRegistryCommands(cli);
   doorstep::cli::RegisterAttachCommands(cli);
   return cli.Run(argc, argv);

@@ -11,8 +11,7 @@ namespace doorstep::cli {
 namespace {
 
 int32_t Today(Session& session) {
-  const int64_t ms = session.clock().NowMs() + int64_t{session.utc_offset_minutes()} * 60000;
-  return static_cast<int32_t>(ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000);
+  return LocalToday(session.clock());
 }
 
 int32_t ParseDayOrFail(const std::string& text, const std::string& option) {

@@ -1,5 +1,5 @@
 // Signature strokes from a JSON file, in the shape of one entry of "signatures" in the household
-// registry export (see /work/shared/datasets/README.md):
+// registry export (docs/registry.md; examples/signatures/*.json):
 //   {"role": "household_head", "signer": "...", "canvas_w": 600, "canvas_h": 300,
 //    "strokes": [[{"x": 89, "y": 181, "t": 0, "p": 500}, ...], ...]}
 // or a bare array of strokes. x and y are canvas pixels, t milliseconds since the first point,

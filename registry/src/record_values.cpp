@@ -6,46 +6,6 @@
 
 namespace doorstep::registry::values {
 
-v1::Value Text(const std::string& s) {
-  v1::Value v;
-  v.set_text(s);
-  return v;
-}
-v1::Value One(const std::string& s) {
-  v1::Value v;
-  v.set_select_one(s);
-  return v;
-}
-v1::Value Many(std::vector<std::string> values) {
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
-  v1::Value v;
-  for (std::string& s : values) v.mutable_select_multiple()->add_values(std::move(s));
-  return v;
-}
-v1::Value Int(int64_t i) {
-  v1::Value v;
-  v.set_integer(i);
-  return v;
-}
-v1::Value Dec(double d) {
-  v1::Value v;
-  v.set_decimal(d);
-  return v;
-}
-v1::Value Day(int32_t day) {
-  v1::Value v;
-  v.set_date(day);
-  return v;
-}
-v1::Value Geo(double lat, double lon, double accuracy_m) {
-  v1::Value v;
-  v.mutable_geopoint()->set_latitude(lat);
-  v.mutable_geopoint()->set_longitude(lon);
-  v.mutable_geopoint()->set_accuracy_m(accuracy_m);
-  return v;
-}
-
 std::string AsText(const v1::Value* v) {
   if (!v) return {};
   if (v->has_text()) return v->text();

@@ -1,21 +1,23 @@
-// Value builders and readers for the registry's record mapping (internal).
+// Readers (and core's value builders) for the registry's record mapping (internal).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "doorstep/core/values.h"
 #include "doorstep/value.pb.h"
 
 namespace doorstep::registry::values {
 
-v1::Value Text(const std::string& s);
-v1::Value One(const std::string& s);
-v1::Value Many(std::vector<std::string> values);  // sorted, unique
-v1::Value Int(int64_t i);
-v1::Value Dec(double d);
-v1::Value Day(int32_t day);
-v1::Value Geo(double lat, double lon, double accuracy_m);
+// Builders: core's (doorstep/core/values.h).
+using doorstep::values::Day;
+using doorstep::values::Dec;
+using doorstep::values::Geo;
+using doorstep::values::Int;
+using doorstep::values::Many;
+using doorstep::values::One;
+using doorstep::values::Text;
 
 // Readers: a missing value (nullptr) or another kind gives the fallback.
 std::string AsText(const v1::Value* v);  // text or select_one

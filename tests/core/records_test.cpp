@@ -60,7 +60,7 @@ TEST_CASE("every field type stores and reads back its value", "[core][record]") 
   REQUIRE(t.store
               ->Apply(t.id, {Edit::Set("t", Text("张三")), Edit::Set("i", Int(-42)),
                              Edit::Set("d", Dec(3.25)), Edit::Set("dt", Day(2020, 2, 29)),
-                             Edit::Set("s1", One("b")), Edit::Set("sm", Multi({"a", "c"})),
+                             Edit::Set("s1", One("b")), Edit::Set("sm", Many({"a", "c"})),
                              Edit::Set("g", Geo(26.3, 107.8)), Edit::Set("att", att),
                              Edit::Set("in_group", Text("x"))})
               .ok());
@@ -89,7 +89,9 @@ TEST_CASE("wrong values are refused naming the path, and nothing is written", "[
   };
   v1::Value nan;
   nan.set_decimal(std::nan(""));
-  v1::Value unsorted = Multi({"c", "a"});
+  v1::Value unsorted;  // built by hand: Many() would sort it
+  unsorted.mutable_select_multiple()->add_values("c");
+  unsorted.mutable_select_multiple()->add_values("a");
   v1::Value bad_geo = Geo(91, 0);
   const Case cases[] = {
       {Edit::Set("i", Text("12")), Code::kInvalidArgument, "i"},
@@ -211,7 +213,7 @@ TEST_CASE("moving a draft to a newer form version reports every value it drops",
               ->Apply(id, {Edit::Set("head_name", Text("王秀英")),
                            Edit::Set("phone", Text("15712345678")),
                            Edit::Set("main_cause", One("illness")),
-                           Edit::Set("other_causes", Multi({"lack_capital", "lack_water"})),
+                           Edit::Set("other_causes", Many({"lack_capital", "lack_water"})),
                            Edit::Set("housing_area", Dec(80.5)),
                            Edit::Set("members[" + m + "]/m_name", Text("王秀英"))})
               .ok());

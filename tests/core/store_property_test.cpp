@@ -18,7 +18,7 @@ v1::Value RandomValue(std::mt19937_64& rng) {
     case 2: return Dec(static_cast<double>(rng() % 100000) / 7.0 - 1000);
     case 3: return Day(1900 + static_cast<int>(rng() % 150), 1 + static_cast<int>(rng() % 12), 1);
     case 4: return One(rng() % 2 ? "yes" : "maybe");
-    case 5: return Multi({"illness", "lack_land"});
+    case 5: return Many({"illness", "lack_land"});
     default: return Geo(static_cast<double>(rng() % 200) - 100, 107.8);
   }
 }

@@ -56,7 +56,7 @@ struct HouseholdRecord {
         Edit::Set("identification_standard", One("national")),
         Edit::Set("identification_year", Int(2014)), Edit::Set("poverty_line", Dec(2736)),
         Edit::Set("main_cause", One("illness")),
-        Edit::Set("other_causes", Multi({"lack_capital", "lack_skills"})),
+        Edit::Set("other_causes", Many({"lack_capital", "lack_skills"})),
         Edit::Set("inc_wage", Dec(12000)),          Edit::Set("inc_production", Dec(3000)),
         Edit::Set("inc_property", Dec(0)),          Edit::Set("inc_subsidy", Dec(1200)),
         Edit::Set("inc_pension", Dec(1800)),        Edit::Set("inc_eco", Dec(300)),
@@ -205,7 +205,7 @@ TEST_CASE("a household whose members all left still finalizes: removal is a proc
 
 TEST_CASE("the main cause is required for new and returned households only", "[forms]") {
   HouseholdRecord h;
-  h.Set("other_causes", Multi({"lack_capital"}));
+  h.Set("other_causes", Many({"lack_capital"}));
   h.Clear("main_cause");
   CHECK(h.DataErrors().empty());  // poor
 
@@ -225,9 +225,9 @@ TEST_CASE("the main cause is required for new and returned households only", "[f
 
 TEST_CASE("other causes must not repeat the main cause", "[forms]") {
   HouseholdRecord h;
-  h.Set("other_causes", Multi({"illness", "lack_capital"}));
+  h.Set("other_causes", Many({"illness", "lack_capital"}));
   CHECK(h.DataErrors() == Errors{{"other_causes", "constraint"}});
-  h.Set("other_causes", Multi({"lack_capital", "lack_water"}));
+  h.Set("other_causes", Many({"lack_capital", "lack_water"}));
   CHECK(h.DataErrors().empty());
 }
 

@@ -175,7 +175,7 @@ TEST_CASE("the comparison and second round belong to new inclusions and returns 
                                  {"notice2_objection", "required"}});
   CHECK(r.MessageOf("comparison_date").find("7天") != std::string::npos);
   r.Set("comparison_date", Day(2026, 10, 28));  // notice start + 7
-  r.Set("comparison_flags", Multi({"registered_car"}));
+  r.Set("comparison_flags", Many({"registered_car"}));
   r.Set("assessment2_date", Day(2026, 10, 27));  // before the comparison
   r.Set("notice2_start", Day(2026, 10, 30));
   r.Set("notice2_objection", One("no"));

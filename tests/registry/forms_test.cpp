@@ -209,7 +209,7 @@ TEST_CASE("a misidentification review names its household unless the household w
   FormRecord r("misidentification_review",
                {Edit::Set("village", Text("菖蒲塘村")), Edit::Set("review_year", Int(2026)),
                 Edit::Set("review_kind", One("wrong_inclusion")),
-                Edit::Set("comparison_flags", Multi({"commercial_flat", "registered_car"})),
+                Edit::Set("comparison_flags", Many({"commercial_flat", "registered_car"})),
                 Edit::Set("conclusion", One("confirmed"))});
   CHECK(r.DataErrors() == Errors{{"household_ref", "required"}});
   r.Set("review_kind", One("missed"));
@@ -232,7 +232,7 @@ TEST_CASE("an assistance visit is dated, followed up later and signed by the hea
                {Edit::Set("household_ref", Text(kRef)), Edit::Set("village", Text("菖蒲塘村")),
                 Edit::Set("visit_date", Day(2026, 11, 20)), Edit::Set("cadre_name", Text("田晓梅")),
                 Edit::Set("visit_kind", One("phone")), Edit::Set("content", Text("了解务工收入")),
-                Edit::Set("measures_taken", Multi({"employment_transfer", "skills_training"}))});
+                Edit::Set("measures_taken", Many({"employment_transfer", "skills_training"}))});
   CHECK(r.AllErrors(true) == Errors{{"sig_cadre", "required"}});
   REQUIRE(r.store->Sign(r.id, "sig_cadre", TestSignature("田晓梅")).ok());
   CHECK(r.AllErrors(true).empty());

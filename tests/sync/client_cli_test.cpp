@@ -1,5 +1,5 @@
 // The sync commands of the `doorstep` binary (enroll, sync, conflicts, resolve) against the
-// in-process server, and `doorstep demo` end to end. Skipped when the command line is not built.
+// in-process server, and `doorstep-demo` end to end. Skipped when the command line is not built.
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
@@ -17,6 +17,11 @@ std::string Binary() {
   return (std::filesystem::path(DOORSTEP_BINARY_DIR) / "platform" / "cli" / "doorstep").string();
 }
 
+std::string DemoBinary() {
+  return (std::filesystem::path(DOORSTEP_BINARY_DIR) / "examples" / "demo" / "doorstep-demo")
+      .string();
+}
+
 struct Output {
   int code = -1;
   std::string text;  // stdout and stderr
@@ -28,8 +33,8 @@ std::string Quote(const std::string& s) {
   return out + "'";
 }
 
-Output Run(const std::vector<std::string>& args) {
-  std::string cmd = Quote(Binary());
+Output Run(const std::vector<std::string>& args, const std::string& binary = Binary()) {
+  std::string cmd = Quote(binary);
   for (const auto& a : args) cmd += " " + Quote(a);
   cmd += " 2>&1";
   Output out;
@@ -49,9 +54,10 @@ bool HaveBinary() {
   return false;
 }
 
-TEST_CASE("doorstep demo: two tablets converge and the checksums are equal", "[sync][client]") {
+TEST_CASE("doorstep-demo: two tablets converge and the checksums are equal", "[sync][client]") {
   if (!HaveBinary()) return;
-  Output out = Run({"demo"});
+  REQUIRE(std::filesystem::exists(DemoBinary()));
+  Output out = Run({}, DemoBinary());
   INFO(out.text);
   REQUIRE(out.code == 0);
   CHECK_THAT(out.text, Catch::Contains("三方一致"));

@@ -21,7 +21,7 @@
 #include <set>
 #include <thread>
 
-#include "doorstep/sync/server/cli.h"
+#include "doorstep/server_cli/cli.h"
 #include "pg_harness.h"
 #include "server_harness.h"
 

@@ -3,11 +3,11 @@
 // transactions, the field history, and a lost connection.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <future>
 #include <sstream>
-#include <thread>
 
-#include "doorstep/sync/server/cli.h"
+#include "doorstep/server_cli/cli.h"
 
 #include "pg_harness.h"
 #include "server_conformance.h"
@@ -74,13 +74,13 @@ CliRun RunCli(std::vector<std::string> args) {
   ServerTestClock clock;
   SeededRandom random(9);
   std::ostringstream out, err;
-  ss::CliContext ctx;
+  server_cli::CliContext ctx;
   ctx.clock = &clock;
   ctx.random = &random;
   ctx.out = &out;
   ctx.err = &err;
   CliRun r;
-  r.code = ss::RunServerCli(static_cast<int>(argv.size()), argv.data(), ctx);
+  r.code = server_cli::RunServerCli(static_cast<int>(argv.size()), argv.data(), ctx);
   r.out = out.str();
   r.err = err.str();
   return r;
@@ -93,6 +93,22 @@ std::unique_ptr<ss::PgServerStore> TinyStore(Schemas& pg, const std::string& sch
   Must(txn->PutForm(TinyForm(), 1));
   Must(txn->Commit());
   return store;
+}
+
+// Polls pg_stat_activity from a third connection (psql) until a session of `schema`'s store is
+// blocked on a lock (wait_event_type 'Lock'); false when `other` finished without being seen
+// waiting (so it never queued for the lock the test is about).
+template <typename T>
+bool SeenWaitingOnLock(const Schemas& pg, const std::string& schema, const std::future<T>& other) {
+  const std::string waiting = "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                              "'doorstep:" + schema + "' AND wait_event_type = 'Lock'";
+  // Guard against a hang, not a speed check: 60 s.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < give_up) {
+    if (pg.Sql(waiting) != "0") return true;
+    if (other.wait_for(std::chrono::milliseconds(10)) == std::future_status::ready) return false;
+  }
+  return false;
 }
 
 }  // namespace
@@ -207,7 +223,8 @@ TEST_CASE("PostgreSQL store: two transactions creating one record, one of them f
 TEST_CASE("PostgreSQL store: GetRecord waits for the transaction holding the record",
           "[sync][pg]") {
   Schemas pg;
-  auto store = TinyStore(pg, pg.New());
+  const std::string schema = pg.New();
+  auto store = TinyStore(pg, schema);
   {
     auto txn = Must(store->Begin());
     Must(txn->PutRecord(Record(Rid(2), "A")));
@@ -222,8 +239,9 @@ TEST_CASE("PostgreSQL store: GetRecord waits for the transaction holding the rec
     if (!row) return Status(Code::kNotFound, "record vanished");
     return row->max_version;
   });
-  // Give the reader time to reach the lock: without FOR UPDATE it would read the committed 0.
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Commit once the reader is blocked on the record's lock: without FOR UPDATE it would not
+  // wait, and would read the committed 0.
+  CHECK(SeenWaitingOnLock(pg, schema, reader));
   Must(holder->Commit());
   CHECK(Must(reader.get()) == 77);
 }
@@ -232,7 +250,8 @@ TEST_CASE("PostgreSQL store: the version counter is held until commit, a rolled-
           "handed out again",
           "[sync][pg]") {
   Schemas pg;
-  auto store = TinyStore(pg, pg.New());
+  const std::string schema = pg.New();
+  auto store = TinyStore(pg, schema);
   auto first = Must(store->Begin());
   const int64_t v1 = Must(first->NextVersion());
   CHECK(Must(first->NextVersion()) == v1 + 1);  // counted on locally
@@ -242,7 +261,8 @@ TEST_CASE("PostgreSQL store: the version counter is held until commit, a rolled-
     DS_RETURN_IF_ERROR(txn->Commit());
     return v;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Roll back once the second is blocked on the counter row the first holds.
+  CHECK(SeenWaitingOnLock(pg, schema, second));
   first.reset();  // rolled back: its versions were never visible
   CHECK(Must(second.get()) == v1);
   auto third = Must(store->Begin());
@@ -340,17 +360,17 @@ TEST_CASE("PostgreSQL store: doorstep-server commands with --pg", "[sync][pg]") 
   };
 
   CliRun missing = RunCli(with({"conflicts"}));
-  CHECK(missing.code == ss::kExitFailure);
+  CHECK(missing.code == server_cli::kExitFailure);
   CHECK(missing.err == "doorstep-server: error: schema: the database holds no doorstep store in "
                        "schema " + schema + "\n");
   CHECK(pg.Sql("SELECT count(*) FROM pg_namespace WHERE nspname = '" + schema + "'") == "0");
 
   CliRun installed = RunCli(with({"form", "install", SourcePath("forms/household_v1.json")}));
   INFO(installed.err);
-  REQUIRE(installed.code == ss::kExitOk);
+  REQUIRE(installed.code == server_cli::kExitOk);
   CHECK(installed.out == "household@2024.1\n1 new form version(s) installed\n");
   CliRun token = RunCli(with({"enroll", "--team", "第一工作队", "--villages", "王家村"}));
-  REQUIRE(token.code == ss::kExitOk);
+  REQUIRE(token.code == server_cli::kExitOk);
   REQUIRE(token.out.size() == 33);  // 32 hex digits and a newline
 
   auto store = pg.Open(schema);
@@ -369,11 +389,11 @@ TEST_CASE("PostgreSQL store: doorstep-server commands with --pg", "[sync][pg]") 
   CHECK(RunCli({"devices"}).err ==
         "doorstep-server: error: --db or --pg is required\nRun 'doorstep-server --help' for "
         "usage.\n");
-  CHECK(RunCli({"devices", "--db", "x.db", "--pg", pg.conninfo()}).code == ss::kExitUsage);
-  CHECK(RunCli({"devices", "--db", "x.db", "--pg-schema", schema}).code == ss::kExitUsage);
-  CHECK(RunCli(with({"devices", "--key-file", "k"})).code == ss::kExitUsage);
+  CHECK(RunCli({"devices", "--db", "x.db", "--pg", pg.conninfo()}).code == server_cli::kExitUsage);
+  CHECK(RunCli({"devices", "--db", "x.db", "--pg-schema", schema}).code == server_cli::kExitUsage);
+  CHECK(RunCli(with({"devices", "--key-file", "k"})).code == server_cli::kExitUsage);
   CliRun bad_schema = RunCli({"devices", "--pg", pg.conninfo(), "--pg-schema", "a;b"});
-  CHECK(bad_schema.code == ss::kExitFailure);
+  CHECK(bad_schema.code == server_cli::kExitFailure);
   CHECK_THAT(bad_schema.err, Catch::StartsWith("doorstep-server: error: schema: schema name must"));
 }
 

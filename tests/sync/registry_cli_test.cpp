@@ -9,13 +9,14 @@
 #include "doorstep/registry/jsonl.h"
 #include "doorstep/registry/records.h"
 #include "doorstep/registry/sample.h"
-#include "doorstep/sync/server/cli.h"
+#include "doorstep/server_cli/cli.h"
 #include "server_harness.h"
 
 namespace doorstep::testing::srv {
 namespace {
 
 namespace ss = sync::server;
+namespace scli = server_cli;
 
 struct Run {
   int code = -1;
@@ -30,13 +31,13 @@ Run Server(std::vector<std::string> args) {
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
-  ss::CliContext ctx;
+  scli::CliContext ctx;
   ctx.clock = &clock;
   ctx.random = &random;
   ctx.out = &out;
   ctx.err = &err;
   Run r;
-  r.code = ss::RunServerCli(static_cast<int>(argv.size()), argv.data(), ctx);
+  r.code = scli::RunServerCli(static_cast<int>(argv.size()), argv.data(), ctx);
   r.out = out.str();
   r.err = err.str();
   return r;
@@ -73,20 +74,20 @@ TEST_CASE("doorstep-server import, problems and report on a generated township",
   const std::string db = dir.File("server.db");
   auto install = FormFiles();
   install.insert(install.end(), {"--db", db});
-  REQUIRE(Server(install).code == ss::kExitOk);
+  REQUIRE(Server(install).code == scli::kExitOk);
   const std::string file = Township(dir);
 
   const Run dry = Server({"import", "--db", db, "--dry-run", file});
   CHECK(dry.out.find("dry run, nothing written") != std::string::npos);
   const Run before = Server({"problems", "--db", db, "--today", "2026-11-23"});
-  REQUIRE(before.code == ss::kExitOk);
+  REQUIRE(before.code == scli::kExitOk);
   CHECK(before.out.find("检查范围：0 个村，0 户") != std::string::npos);  // the dry run wrote nothing
 
   const Run import = Server({"import", "--db", db, file});
   INFO(import.out << import.err);
   // The sample plants a wrong check digit and negative incomes, which the form pack refuses:
   // those rows are listed by line, the rest imported, and the exit status says so.
-  CHECK(import.code == ss::kExitFailure);
+  CHECK(import.code == scli::kExitFailure);
   CHECK(import.out.find(": line ") != std::string::npos);
   CHECK(import.err.find("some rows were refused") != std::string::npos);
   const Run again = Server({"import", "--db", db, file});
@@ -95,7 +96,7 @@ TEST_CASE("doorstep-server import, problems and report on a generated township",
   const std::string csv = dir.File("problems.csv");
   const Run problems =
       Server({"problems", "--db", db, "--today", "2026-11-23", "--csv", csv});
-  REQUIRE(problems.code == ss::kExitOk);
+  REQUIRE(problems.code == scli::kExitOk);
   CHECK(problems.out.find("检查范围：2 个村") != std::string::npos);
   CHECK(problems.out.find("问题清单：共") != std::string::npos);
   CHECK(problems.out.find("入户走访超期") != std::string::npos);
@@ -104,13 +105,13 @@ TEST_CASE("doorstep-server import, problems and report on a generated township",
   CHECK_FALSE(std::filesystem::exists(csv + ".tmp"));
 
   const Run report = Server({"report", "--db", db, "--year", "2026", "--csv", dir.File("r.csv")});
-  REQUIRE(report.code == ss::kExitOk);
+  REQUIRE(report.code == scli::kExitOk);
   CHECK(report.out.find("2026 年度建档立卡统计报表") != std::string::npos);
   CHECK(report.out.find("合计") != std::string::npos);
   CHECK(std::filesystem::file_size(dir.File("r.csv")) > 100);
 
   const Run bad_day = Server({"problems", "--db", db, "--today", "2026-02-30"});
-  CHECK(bad_day.code == ss::kExitUsage);
+  CHECK(bad_day.code == scli::kExitUsage);
   CHECK(bad_day.err.find("--today") != std::string::npos);
 }
 
@@ -118,7 +119,7 @@ TEST_CASE("doorstep-server import without the form pack fails and names the fix"
           "[registry-cli]") {
   TempDir dir;
   const std::string db = dir.File("server.db");
-  REQUIRE(Server({"devices", "--db", db}).code != ss::kExitOk);  // no database yet
+  REQUIRE(Server({"devices", "--db", db}).code != scli::kExitOk);  // no database yet
   std::ofstream(dir.File("one.jsonl"))
       << ReadFileBytes(SourcePath("tests/data/registry_export_3.jsonl"));
   std::vector<std::string> tiny = {"form", "install", "--db", db};
@@ -126,9 +127,9 @@ TEST_CASE("doorstep-server import without the form pack fails and names the fix"
   std::ofstream(dir.File("tiny.json")) << R"({"formId": "tiny", "version": "1",
     "scopeField": "village", "fields": [{"name": "village", "type": "TEXT"}]})";
   tiny.push_back(dir.File("tiny.json"));
-  REQUIRE(Server(tiny).code == ss::kExitOk);
+  REQUIRE(Server(tiny).code == scli::kExitOk);
   const Run r = Server({"import", "--db", db, dir.File("one.jsonl")});
-  CHECK(r.code == ss::kExitFailure);
+  CHECK(r.code == scli::kExitFailure);
   CHECK(r.err.find("form install") != std::string::npos);
 }
 

@@ -13,16 +13,16 @@
 #include "doorstep/registry/records.h"
 #include "doorstep/registry/report.h"
 #include "doorstep/registry/sample.h"
-#include "doorstep/sync/server/registry.h"
+#include "doorstep/registry/server.h"
 #include "server_harness.h"
 
 namespace doorstep::testing::srv {
 namespace {
 
-using sync::server::ImportOptions;
-using sync::server::ImportRegistry;
-using sync::server::ImportStats;
-using sync::server::MaterializeRecords;
+using registry::ImportOptions;
+using registry::ImportRegistry;
+using registry::ImportStats;
+using registry::MaterializeRecords;
 
 std::string Export3() { return ReadFileBytes(SourcePath("tests/data/registry_export_3.jsonl")); }
 

@@ -5,16 +5,17 @@
 #include <fstream>
 #include <sstream>
 
-#include "doorstep/sync/server/cli.h"
+#include "doorstep/server_cli/cli.h"
 #include "server_harness.h"
 
 namespace doorstep::testing::srv {
 namespace {
 
 namespace ss = sync::server;
-using ss::kExitFailure;
-using ss::kExitOk;
-using ss::kExitUsage;
+namespace scli = server_cli;
+using scli::kExitFailure;
+using scli::kExitOk;
+using scli::kExitUsage;
 
 struct CliRun {
   int code = -1;
@@ -29,7 +30,7 @@ class Cli {
     std::vector<const char*> argv;
     for (const auto& a : args) argv.push_back(a.c_str());
     std::ostringstream out, err;
-    ss::CliContext ctx;
+    scli::CliContext ctx;
     ctx.clock = &clock;
     ctx.random = &random;
     ctx.logger = &logger;
@@ -37,7 +38,7 @@ class Cli {
     ctx.err = &err;
     if (serving) ctx.wait_for_shutdown = [&] { serving(out); };
     CliRun r;
-    r.code = ss::RunServerCli(static_cast<int>(argv.size()), argv.data(), ctx);
+    r.code = scli::RunServerCli(static_cast<int>(argv.size()), argv.data(), ctx);
     r.out = out.str();
     r.err = err.str();
     return r;

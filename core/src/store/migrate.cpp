@@ -2,17 +2,12 @@
 // was started with until this explicit call; values that cannot be carried over (field removed,
 // type changed, choice removed, repeat structure changed) are dropped and reported one by one,
 // and remain in the audit trail.
+#include "doorstep/core/values.h"
 #include "record/values.h"
 #include "store/impl.h"
 
 namespace doorstep {
 namespace {
-
-v1::Value TextValue(std::string s) {
-  v1::Value v;
-  v.set_text(std::move(s));
-  return v;
-}
 
 // Why `path`/`value` cannot live in `to`; empty when it can.
 std::string Incompatibility(const CompiledForm& to, const record::ValueMap& kept,
@@ -93,7 +88,7 @@ Result<MigrationReport> Store::MigrateRecord(const RecordId& id, const std::stri
   DS_ASSIGN_OR_RETURN(auto upd, impl_->db->Prepare("UPDATE record SET form_version = ? WHERE id = ?"));
   DS_RETURN_IF_ERROR(upd.Bind(1, to_version).BindBlob(2, id.AsBytes()).Run());
   DS_RETURN_IF_ERROR(impl_->ApplyEdits(moved, {}, false, &unused,
-                                       {{std::string(kMetaForm), TextValue(to->key())}})
+                                       {{std::string(kMetaForm), values::Text(to->key())}})
                          .status());
   DS_RETURN_IF_ERROR(txn->Commit());
   return report;

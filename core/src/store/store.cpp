@@ -58,8 +58,7 @@ Edit Edit::Sign(std::string path, SignatureInput input) {
 }
 
 int32_t Store::Impl::TodayDays() const {
-  int64_t local_ms = options.clock->NowMs() + int64_t{options.clock->UtcOffsetMinutes()} * 60000;
-  return static_cast<int32_t>(std::floor(static_cast<double>(local_ms) / 86400000.0));
+  return LocalToday(*options.clock);
 }
 
 Status Store::Impl::RequireAuthor() const {
@@ -82,7 +81,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (options.path.empty()) return Status(Code::kInvalidArgument, "StoreOptions.path is empty");
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  DS_ASSIGN_OR_RETURN(impl->db, store::Db::Open(options.path, options.key));
+  DS_ASSIGN_OR_RETURN(impl->db, store::Db::Open(options.path, options.key, {}));
   store::Db& db = *impl->db;
   // The first read proves the key (or that the file is a plain database at all).
   {

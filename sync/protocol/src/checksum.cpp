@@ -16,6 +16,8 @@
 // starts: the same bytes in the same order, since lines of different records never interleave.
 #include "doorstep/sync/checksum.h"
 
+#include "doorstep/core/bytes.h"
+
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
@@ -25,13 +27,7 @@
 namespace doorstep::sync {
 namespace {
 
-void AppendVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
+using bytes::AppendVarint;
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 // wire_validate.cpp.
 #include "doorstep/sync/wire.h"
 
+#include "doorstep/core/bytes.h"
+
 #include <algorithm>
 #include <cassert>
 #include <string_view>
@@ -85,13 +87,7 @@ constexpr int kMaxProbes = 12;
 constexpr uint64_t kClockPlaceholder = 1795399200000;
 constexpr size_t kClockSlack = 20;
 
-void AppendVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
+using bytes::AppendVarint;
 
 void AppendLenField(std::string* out, char tag, std::string_view bytes) {
   out->push_back(tag);

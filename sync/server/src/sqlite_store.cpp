@@ -58,8 +58,15 @@ Result<std::unique_ptr<SqliteServerStore>> SqliteServerStore::Open(
                   "checkpoint_pages");
   }
   auto open = [&](bool create) -> Result<std::unique_ptr<sqlite::Conn>> {
-    DS_ASSIGN_OR_RETURN(auto c, sqlite::Conn::Open(options.path, options.key,
-                                                   options.busy_timeout_ms, create));
+    doorstep::sqlite::OpenOptions open_options;
+    open_options.what = "server database";
+    open_options.create = create;
+    open_options.no_mutex = true;  // the pool leases a connection to one thread at a time
+    open_options.busy_timeout_ms = options.busy_timeout_ms;
+    open_options.busy_code = Code::kUnavailable;  // a retry may succeed
+    DS_ASSIGN_OR_RETURN(auto c, sqlite::Conn::Open(options.path, options.key, open_options));
+    // The first statement that reads the file: a wrong key or a foreign file fails here.
+    DS_RETURN_IF_ERROR(c->Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"));
     std::string pragma =
         "PRAGMA wal_autocheckpoint = " + std::to_string(options.checkpoint_pages) + ";";
     // Pages of 8 KiB for a new file (an existing one keeps its size): a field row is a cell of

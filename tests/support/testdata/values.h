@@ -1,20 +1,17 @@
-// Value builders shared by tests and benchmarks.
+// Value builders for tests and benchmarks: core's (doorstep/core/values.h), under the names the
+// tests use.
 #pragma once
 
-#include <cstdint>
-#include <initializer_list>
-#include <string>
-
-#include "doorstep/value.pb.h"
+#include "doorstep/core/values.h"
 
 namespace doorstep::testdata {
 
-v1::Value Text(const std::string& s);
-v1::Value Int(int64_t i);
-v1::Value Dec(double d);
-v1::Value Day(int year, int month, int day);
-v1::Value One(const std::string& s);
-v1::Value Multi(std::initializer_list<const char*> values);
-v1::Value Geo(double lat, double lon);
+using doorstep::values::Day;
+using doorstep::values::Dec;
+using doorstep::values::Geo;
+using doorstep::values::Int;
+using doorstep::values::Many;
+using doorstep::values::One;
+using doorstep::values::Text;
 
 }  // namespace doorstep::testdata

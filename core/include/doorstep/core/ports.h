@@ -23,6 +23,12 @@ class Clock {
   virtual int UtcOffsetMinutes() { return 480; }
 };
 
+// The day (days since 1970-01-01, rounded down, also before 1970) that Unix time `ms` falls on.
+int32_t DayOfMs(int64_t ms);
+// Today in the clock's local calendar as a day number: what today() and every "today" default
+// (problem lists, reports, transitions) use.
+int32_t LocalToday(Clock& clock);
+
 class Random {
  public:
   virtual ~Random() = default;

@@ -1,7 +1,7 @@
 // The registry export as JSON Lines and CSV (docs/registry.md, "Import").
 //
 // JSON Lines: one object per line. A household line has the shape of the national registry export
-// (../shared/datasets/households_1k.jsonl: uuid, household_no, county..., members[], signatures[]).
+// (uuid, household_no, county..., members[], signatures[]).
 // Other record kinds carry "record_type": "village_register", "misidentification_review" or
 // "status_review" (the review procedure of a status transition, with the comparison flags of the
 // departments' data: registered_car, business_registered, commercial_flat, ...).

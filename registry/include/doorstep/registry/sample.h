@@ -2,9 +2,8 @@
 //
 // GenerateTownship builds a whole township (villages, households with members, incomes, cadres,
 // measures, GPS, visits and signatures; one VillageRegister per village; a few status reviews and
-// misidentification reviews) whose shape follows the shared dataset
-// (../shared/datasets/households_1k.jsonl and its README): household sizes, statuses, ethnicities,
-// causes, measures. Nobody in it is real.
+// misidentification reviews) whose shape follows a 1,000-household registry export (JSON Lines,
+// jsonl.h): household sizes, statuses, ethnicities, causes, measures. Nobody in it is real.
 //
 // Clean by construction: every resident ID is valid and unique in the township, ages fit the
 // school status and the relation to the head, incomes fit the status (poor, new and returned

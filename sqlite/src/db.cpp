@@ -1,8 +1,13 @@
-#include "sqlite_db.h"
+#include "doorstep/sqlite/db.h"
 
 #include <utility>
 
-namespace doorstep::sync::server::sqlite {
+namespace doorstep::sqlite {
+
+namespace {
+// A zero-length blob must still be a blob, not NULL.
+const char kEmpty = 0;
+}  // namespace
 
 Stmt::~Stmt() {
   if (stmt_ != nullptr) {
@@ -22,7 +27,6 @@ Stmt& Stmt::Bind(int i, std::string_view text) {
 }
 
 Stmt& Stmt::BindBlob(int i, std::string_view bytes) {
-  static const char kEmpty = 0;
   sqlite3_bind_blob(stmt_, i, bytes.empty() ? &kEmpty : bytes.data(),
                     static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
   return *this;
@@ -34,7 +38,6 @@ Stmt& Stmt::BindView(int i, std::string_view text) {
 }
 
 Stmt& Stmt::BindBlobView(int i, std::string_view bytes) {
-  static const char kEmpty = 0;
   sqlite3_bind_blob(stmt_, i, bytes.empty() ? &kEmpty : bytes.data(),
                     static_cast<int>(bytes.size()), SQLITE_STATIC);
   return *this;
@@ -73,22 +76,23 @@ std::string_view Stmt::Blob(int col) const {
 }
 
 Result<std::unique_ptr<Conn>> Conn::Open(const std::string& path, const std::string& key,
-                                         int busy_timeout_ms, bool create) {
+                                         const OpenOptions& options) {
   sqlite3* raw = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) |
+              (options.no_mutex ? SQLITE_OPEN_NOMUTEX : 0);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-  std::unique_ptr<Conn> conn(new Conn(raw));
+  std::unique_ptr<Conn> conn(new Conn(raw, options));
   if (rc != SQLITE_OK) {
-    if (!create && (rc & 0xff) == SQLITE_CANTOPEN) {
-      return Status(Code::kNotFound, "no server database at this path", path);
+    if (!options.create && (rc & 0xff) == SQLITE_CANTOPEN) {
+      return Status(Code::kNotFound, "no " + options.what + " at this path", path);
     }
     return Status(Code::kIo,
-                  std::string("cannot open server database: ") +
+                  "cannot open " + options.what + ": " +
                       (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)),
                   path);
   }
   sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, busy_timeout_ms);
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   if (!key.empty()) {
 #ifdef DOORSTEP_SQLCIPHER
     rc = sqlite3_key(raw, key.data(), static_cast<int>(key.size()));
@@ -100,8 +104,6 @@ Result<std::unique_ptr<Conn>> Conn::Open(const std::string& path, const std::str
                   path);
 #endif
   }
-  // The first statement that reads the file: a wrong key or a foreign file fails here.
-  DS_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"));
   return conn;
 }
 
@@ -136,14 +138,15 @@ Status Conn::Error(int rc, std::string_view context) const {
   switch (rc & 0xff) {
     case SQLITE_NOTADB:
       return Status(Code::kWrongKey,
-                    "the database cannot be read: wrong encryption key, missing key, or not a "
-                    "Doorstep server database",
+                    "the " + options_.what +
+                        " cannot be read: wrong encryption key, missing key, or not a Doorstep " +
+                        options_.what,
                     where);
     case SQLITE_CORRUPT:
       return Status(Code::kCorruption, msg, where);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return Status(Code::kUnavailable, "database busy: " + msg, where);
+      return Status(options_.busy_code, "database busy: " + msg, where);
     case SQLITE_FULL:
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
@@ -154,6 +157,21 @@ Status Conn::Error(int rc, std::string_view context) const {
     default:
       return Status(Code::kInternal, msg, where);
   }
+}
+
+Result<std::unique_ptr<Txn>> Txn::Begin(Conn& conn, bool write) {
+  DS_RETURN_IF_ERROR(conn.Exec(write ? "BEGIN IMMEDIATE" : "BEGIN"));
+  return std::unique_ptr<Txn>(new Txn(conn));
+}
+
+Txn::~Txn() {
+  if (!done_) (void)conn_.Exec("ROLLBACK");
+}
+
+Status Txn::Commit() {
+  DS_RETURN_IF_ERROR(conn_.Exec("COMMIT"));
+  done_ = true;
+  return Status::Ok();
 }
 
 Pool::Pool(std::vector<std::unique_ptr<Conn>> conns) : all_(std::move(conns)) {
@@ -180,19 +198,9 @@ void Pool::Release(Conn* conn) {
   cv_.notify_one();
 }
 
-Result<std::unique_ptr<Transaction>> Transaction::Begin(Pool::Lease lease, bool write) {
-  DS_RETURN_IF_ERROR(lease->Exec(write ? "BEGIN IMMEDIATE" : "BEGIN"));
-  return std::unique_ptr<Transaction>(new Transaction(std::move(lease)));
+Result<std::unique_ptr<PooledTxn>> PooledTxn::Begin(Pool::Lease lease, bool write) {
+  DS_ASSIGN_OR_RETURN(auto txn, Txn::Begin(*lease, write));
+  return std::unique_ptr<PooledTxn>(new PooledTxn(std::move(lease), std::move(txn)));
 }
 
-Transaction::~Transaction() {
-  if (!done_) (void)lease_->Exec("ROLLBACK");
-}
-
-Status Transaction::Commit() {
-  DS_RETURN_IF_ERROR(lease_->Exec("COMMIT"));
-  done_ = true;
-  return Status::Ok();
-}
-
-}  // namespace doorstep::sync::server::sqlite
+}  // namespace doorstep::sqlite

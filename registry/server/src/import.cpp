@@ -1,4 +1,4 @@
-// Importing the registry export into the server. See registry.h.
+// Importing the registry export into the server. See doorstep/registry/server.h.
 
 #include <google/protobuf/util/message_differencer.h>
 
@@ -6,17 +6,17 @@
 #include <set>
 #include <variant>
 
+#include "doorstep/core/path.h"
 #include "doorstep/registry/records.h"
-#include "doorstep/sync/server/registry.h"
+#include "doorstep/registry/server.h"
 #include "doorstep/sync/wire.h"
 
-namespace doorstep::sync::server {
+namespace doorstep::registry {
 namespace {
 
-using registry::ExportRow;
-using registry::Household;
-using registry::MisidentificationReview;
-using registry::VillageRegister;
+using sync::server::DeviceInfo;
+using sync::server::DeviceRow;
+using sync::server::FieldRow;
 
 // The temporary store's clock: the present while a row is written and validated, the time each
 // signature was made while it is signed (so signatures keep their time).
@@ -34,9 +34,14 @@ struct Prepared {
   bool draft = false;
 };
 
-bool OnlySignatureGap(const ValidationError& e) {
-  return e.code == "signature_missing" ||
-         (e.code == "required" && e.path.rfind("sig_", 0) == 0);
+// A missing signature (a CSV export carries none): core reports it as "required" on a field of
+// type SIGNATURE. Any other error refuses the row.
+bool OnlySignatureGap(const ValidationError& e, const CompiledForm& form) {
+  if (e.code != "required") return false;
+  auto path = FieldPath::Parse(e.path);
+  if (!path.ok() || path->is_instance()) return false;
+  const FieldInfo* field = form.Find(path->leaf());
+  return field != nullptr && field->def->type() == v1::SIGNATURE;
 }
 
 class Importer {
@@ -102,32 +107,32 @@ class Importer {
       const int64_t now = service_.clock().NowMs();
       clock_.now_ms = now;
       const Household* household = std::get_if<Household>(&row->row);
-      std::string form_id = household ? registry::kHouseholdForm
+      std::string form_id = household ? kHouseholdForm
                             : std::holds_alternative<VillageRegister>(row->row)
-                                ? registry::kVillageRegisterForm
-                            : std::holds_alternative<registry::Review>(row->row)
-                                ? registry::kStatusReviewForm
-                                : registry::kMisidentificationForm;
+                                ? kVillageRegisterForm
+                            : std::holds_alternative<Review>(row->row)
+                                ? kStatusReviewForm
+                                : kMisidentificationForm;
       if (installed.insert(form_id).second) DS_RETURN_IF_ERROR(RequireForm(form_id));
       const std::string target_text = std::visit([](const auto& r) { return r.id; }, row->row);
       Result<RecordId> created = Status(Code::kInternal, "unreachable");
       if (household) {
-        created = registry::CreateHouseholdRecord(
+        created = CreateHouseholdRecord(
             *temp_, *household, options_.form_version, [this](int64_t ms) { clock_.now_ms = ms; },
             now);
       } else if (const auto* v = std::get_if<VillageRegister>(&row->row)) {
         created = temp_->CreateRecord(form_id, options_.form_version,
-                                      registry::VillageRegisterEdits(*v));
-      } else if (const auto* r = std::get_if<registry::Review>(&row->row)) {
+                                      VillageRegisterEdits(*v));
+      } else if (const auto* r = std::get_if<Review>(&row->row)) {
         created = temp_->CreateRecord(form_id, options_.form_version,
-                                      registry::StatusReviewEdits(*r));
+                                      StatusReviewEdits(*r));
       } else {
         created = temp_->CreateRecord(
             form_id, options_.form_version,
-            registry::MisidentificationReviewEdits(std::get<MisidentificationReview>(row->row)));
+            MisidentificationReviewEdits(std::get<MisidentificationReview>(row->row)));
       }
       auto where = [&](const std::string& path) {
-        return household ? registry::DescribePath(*household, path) : path;
+        return household ? DescribePath(*household, path) : path;
       };
       if (!created.ok()) {
         Fail(row->line, where(created.status().where()), created.status().message());
@@ -137,8 +142,9 @@ class Importer {
       DS_ASSIGN_OR_RETURN(ValidationReport report, temp_->Validate(temp));
       bool draft = false;
       size_t failures = 0;
+      DS_ASSIGN_OR_RETURN(auto form, temp_->GetForm(form_id, options_.form_version));
       for (const ValidationError& e : report.errors) {
-        if (OnlySignatureGap(e)) {
+        if (OnlySignatureGap(e, *form)) {
           draft = true;
         } else {
           ++failures;
@@ -217,7 +223,7 @@ class Importer {
     // Batch numbers only need to be new for this device: the clock in thousandths, moved on
     // when an earlier import (same millisecond, e.g. a fixed test clock) already used one.
     if (next_seq_ == 0) next_seq_ = static_cast<uint64_t>(service_.clock().NowMs()) * 1000;
-    auto batches = BuildBatches(out, kImportDeviceId, next_seq_, SIZE_MAX);
+    auto batches = sync::BuildBatches(out, kImportDeviceId, next_seq_, SIZE_MAX);
     DeviceInfo device;
     device.device_id = kImportDeviceId;
     device.team = "township office";
@@ -250,7 +256,7 @@ class Importer {
 }  // namespace
 
 Result<ImportStats> ImportRegistry(SyncService& service,
-                                   const std::vector<registry::ExportRow>& rows,
+                                   const std::vector<ExportRow>& rows,
                                    const ImportOptions& options) {
   if (!options.random) return Status(Code::kInvalidArgument, "ImportOptions.random is required");
   ImportStats stats;
@@ -275,4 +281,4 @@ Result<ImportStats> ImportRegistry(SyncService& service,
   return stats;
 }
 
-}  // namespace doorstep::sync::server
+}  // namespace doorstep::registry

@@ -1,4 +1,4 @@
-// Fictional households of the demo village and the household view printed by `doorstep demo`.
+// Fictional households of the demo village and the household view printed by `doorstep-demo`.
 #include "demo_data.h"
 
 #include <algorithm>
@@ -103,27 +103,6 @@ std::string Text(const CompiledForm& form, const Record& r, const std::string& p
 
 }  // namespace
 
-v1::Value TextValue(const std::string& s) {
-  v1::Value v;
-  v.set_text(s);
-  return v;
-}
-v1::Value DecimalValue(double d) {
-  v1::Value v;
-  v.set_decimal(d);
-  return v;
-}
-v1::Value ChoiceValue(const std::string& s) {
-  v1::Value v;
-  v.set_select_one(s);
-  return v;
-}
-v1::Value DateValue(int year, int month, int day) {
-  v1::Value v;
-  v.set_date(expr::DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)));
-  return v;
-}
-
 std::string HouseholdHead(int n) {
   return Households().at(static_cast<size_t>(n)).head;
 }
@@ -131,33 +110,33 @@ std::string HouseholdHead(int n) {
 std::vector<Edit> HouseholdEdits(int n) {
   const Household& h = Households().at(static_cast<size_t>(n));
   std::vector<Edit> e = {
-      Edit::Set("county", TextValue(kCounty)),
-      Edit::Set("township", TextValue(kTownship)),
-      Edit::Set("village", TextValue(kVillage)),
-      Edit::Set("village_group", TextValue(h.group)),
-      Edit::Set("household_no", TextValue(h.household_no)),
-      Edit::Set("head_name", TextValue(h.head)),
-      Edit::Set("phone", TextValue(h.phone)),
-      Edit::Set("poverty_status", ChoiceValue("poor")),
-      Edit::Set("main_cause", ChoiceValue(h.cause)),
-      Edit::Set("wage_income", DecimalValue(h.wage)),
-      Edit::Set("production_income", DecimalValue(h.production)),
-      Edit::Set("transfer_income", DecimalValue(h.transfer)),
-      Edit::Set("production_costs", DecimalValue(h.costs)),
-      Edit::Set("housing_area", DecimalValue(h.area)),
-      Edit::Set("visit_date", DateValue(2026, 11, 20)),
-      Edit::Set("surveyor_name", TextValue("刘山林")),
+      Edit::Set("county", values::Text(kCounty)),
+      Edit::Set("township", values::Text(kTownship)),
+      Edit::Set("village", values::Text(kVillage)),
+      Edit::Set("village_group", values::Text(h.group)),
+      Edit::Set("household_no", values::Text(h.household_no)),
+      Edit::Set("head_name", values::Text(h.head)),
+      Edit::Set("phone", values::Text(h.phone)),
+      Edit::Set("poverty_status", values::One("poor")),
+      Edit::Set("main_cause", values::One(h.cause)),
+      Edit::Set("wage_income", values::Dec(h.wage)),
+      Edit::Set("production_income", values::Dec(h.production)),
+      Edit::Set("transfer_income", values::Dec(h.transfer)),
+      Edit::Set("production_costs", values::Dec(h.costs)),
+      Edit::Set("housing_area", values::Dec(h.area)),
+      Edit::Set("visit_date", values::Day(2026, 11, 20)),
+      Edit::Set("surveyor_name", values::Text("刘山林")),
   };
   for (size_t i = 0; i < h.members.size(); ++i) {
     const Member& m = h.members[i];
     const std::string p = "members[" + std::string(h.member_ids[i]) + "]/";
     e.push_back(Edit::AddInstance("members", h.member_ids[i]));
-    e.push_back(Edit::Set(p + "m_name", TextValue(m.name)));
-    e.push_back(Edit::Set(p + "m_id_number", TextValue(m.id_number)));
-    e.push_back(Edit::Set(p + "m_relation", ChoiceValue(m.relation)));
-    e.push_back(Edit::Set(p + "m_sex", ChoiceValue(m.sex)));
-    e.push_back(Edit::Set(p + "m_birth_date", DateValue(m.year, m.month, m.day)));
-    e.push_back(Edit::Set(p + "m_health", ChoiceValue(m.health)));
+    e.push_back(Edit::Set(p + "m_name", values::Text(m.name)));
+    e.push_back(Edit::Set(p + "m_id_number", values::Text(m.id_number)));
+    e.push_back(Edit::Set(p + "m_relation", values::One(m.relation)));
+    e.push_back(Edit::Set(p + "m_sex", values::One(m.sex)));
+    e.push_back(Edit::Set(p + "m_birth_date", values::Day(m.year, m.month, m.day)));
+    e.push_back(Edit::Set(p + "m_health", values::One(m.health)));
   }
   return e;
 }
@@ -166,10 +145,10 @@ std::vector<Edit> NewMember(Random& random, const std::string& name, const std::
                             const std::string& sex, int year, int month, int day) {
   const std::string id = Uuid::Generate(random).ToString();
   const std::string p = "members[" + id + "]/";
-  return {Edit::AddInstance("members", id), Edit::Set(p + "m_name", TextValue(name)),
-          Edit::Set(p + "m_relation", ChoiceValue(relation)),
-          Edit::Set(p + "m_sex", ChoiceValue(sex)),
-          Edit::Set(p + "m_birth_date", DateValue(year, month, day))};
+  return {Edit::AddInstance("members", id), Edit::Set(p + "m_name", values::Text(name)),
+          Edit::Set(p + "m_relation", values::One(relation)),
+          Edit::Set(p + "m_sex", values::One(sex)),
+          Edit::Set(p + "m_birth_date", values::Day(year, month, day))};
 }
 
 void PrintHousehold(std::ostream& out, Store& store, const RecordId& id,

@@ -13,6 +13,9 @@
 // file changes nothing); a field a tablet has written since is never overwritten (the survey at
 // the door is newer than the export); a field the import itself wrote earlier is updated.
 //
+// Layering: this is the registry pack on top of the generic server's public API (SyncService,
+// ServerStore), as an app would use it; the server itself knows nothing of the registry.
+//
 // Thread rules: the functions use the service and store like any request thread would.
 #pragma once
 
@@ -24,14 +27,17 @@
 #include "doorstep/core/store.h"
 #include "doorstep/registry/jsonl.h"
 #include "doorstep/registry/model.h"
+#include "doorstep/registry/records.h"
 #include "doorstep/sync/server/service.h"
 
-namespace doorstep::sync::server {
+namespace doorstep::registry {
+
+using sync::server::SyncService;
 
 inline constexpr const char* kImportDeviceId = "registry-import";
 
 struct ImportOptions {
-  std::string form_version = "2026.1";  // version of the pack's forms the rows become
+  std::string form_version = kPackVersion;  // version of the pack's forms the rows become
   bool dry_run = false;                 // validate and count; write nothing
   size_t households_per_transaction = 50;
   Random* random = nullptr;  // required (temporary record ids)
@@ -55,10 +61,10 @@ struct ImportStats {
   std::vector<ImportRowError> errors;
 };
 
-// Imports parsed rows (registry::ParseJsonLines / ParseCsv). Fails as a whole only when the pack's
+// Imports parsed rows (ParseJsonLines / ParseCsv). Fails as a whole only when the pack's
 // forms are not installed on the server or the store fails; row errors land in the stats.
 Result<ImportStats> ImportRegistry(SyncService& service,
-                                   const std::vector<registry::ExportRow>& rows,
+                                   const std::vector<ExportRow>& rows,
                                    const ImportOptions& options);
 
 // Pulls the records of `villages` (all when empty) from the server store into a private in-memory
@@ -67,4 +73,4 @@ Result<std::unique_ptr<Store>> MaterializeRecords(SyncService& service,
                                                   const std::vector<std::string>& villages,
                                                   Clock* clock, Random* random);
 
-}  // namespace doorstep::sync::server
+}  // namespace doorstep::registry

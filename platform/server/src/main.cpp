@@ -1,5 +1,5 @@
 // `doorstep-server`: the township sync server binary. The commands live in the library
-// (doorstep/sync/server/cli.h); this file supplies the POSIX clock, randomness and log, and stops
+// (doorstep/server_cli/cli.h); this file supplies the POSIX clock, randomness and log, and stops
 // `serve` on SIGINT or SIGTERM.
 #include <pthread.h>
 #include <signal.h>
@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "doorstep/posix/ports.h"
-#include "doorstep/sync/server/cli.h"
+#include "doorstep/server_cli/cli.h"
 
 int main(int argc, char** argv) {
   // Block the stop signals in every thread (workers inherit the mask); `serve` waits for them.
@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   doorstep::posix::SystemClock clock;
   doorstep::posix::SystemRandom random;
   doorstep::posix::StderrLogger logger(doorstep::LogLevel::kInfo);
-  doorstep::sync::server::CliContext context;
+  doorstep::server_cli::CliContext context;
   context.clock = &clock;
   context.random = &random;
   context.logger = &logger;
@@ -30,5 +30,5 @@ int main(int argc, char** argv) {
     int sig = 0;
     sigwait(&stop, &sig);
   };
-  return doorstep::sync::server::RunServerCli(argc, argv, context);
+  return doorstep::server_cli::RunServerCli(argc, argv, context);
 }

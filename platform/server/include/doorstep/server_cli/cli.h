@@ -1,5 +1,7 @@
 // The `doorstep-server` command line, as a function so tests can run it in-process (src/main.cpp
-// only supplies the POSIX ports and the shutdown signal).
+// only supplies the POSIX ports and the shutdown signal). The generic server commands live in
+// src/sync_commands.cpp, the registry pack's in src/registry_commands.cpp; each file registers
+// its commands with a ServerCli (src/server_cli.h).
 //
 //   doorstep-server serve --db FILE [--listen 127.0.0.1:8080] [--form FILE ...] [--threads N]
 //   doorstep-server enroll --db FILE --team T --villages V1,V2 [--reviewer]
@@ -7,6 +9,9 @@
 //   doorstep-server conflicts --db FILE [--all]
 //   doorstep-server quarantine --db FILE
 //   doorstep-server devices --db FILE
+//   doorstep-server import --db FILE FILE... [--format auto|jsonl|csv] [--dry-run]
+//   doorstep-server problems --db FILE [--village V ...] [--today YYYY-MM-DD] [--csv FILE]
+//   doorstep-server report --db FILE [--village V ...] [--year Y] [--csv FILE]
 //
 // Every command takes `--pg CONNINFO [--pg-schema NAME]` instead of `--db FILE`: the PostgreSQL
 // store (pg_store.h), shared by several server processes.
@@ -23,13 +28,14 @@
 #include <functional>
 #include <ostream>
 
+#include "doorstep/app/command_line.h"
 #include "doorstep/core/ports.h"
 
-namespace doorstep::sync::server {
+namespace doorstep::server_cli {
 
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;
-inline constexpr int kExitUsage = 2;
+using app::kExitFailure;
+using app::kExitOk;
+using app::kExitUsage;
 
 struct CliContext {
   Clock* clock = nullptr;
@@ -44,4 +50,4 @@ struct CliContext {
 
 int RunServerCli(int argc, const char* const* argv, const CliContext& context);
 
-}  // namespace doorstep::sync::server
+}  // namespace doorstep::server_cli

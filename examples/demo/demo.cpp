@@ -1,4 +1,4 @@
-// `doorstep demo`: the product's main job end to end, in one process and a temporary directory.
+// `doorstep-demo`: the product's main job end to end, in one process and a temporary directory.
 // A township server (SQLite file, HTTP on 127.0.0.1) and two tablets of one village with the real
 // libcurl client: capture, sync, offline edits on both (one conflicting), sync, the merged
 // household, the conflict with every value, a reviewer's resolution, and the per-village checksums
@@ -229,18 +229,18 @@ void Demo::Run() {
   std::cout << "  TAB-A: 工资性收入 wage_income 12000 -> 12500, 联系电话 phone -> 13908551234, "
                "adds member 彭小军 (son)\n";
   auto edits_a = demo::NewMember(random_, "彭小军", "son", "male", 2001, 3, 15);
-  edits_a.push_back(doorstep::Edit::Set("wage_income", demo::DecimalValue(12500)));
-  edits_a.push_back(doorstep::Edit::Set("phone", demo::TextValue("13908551234")));
+  edits_a.push_back(doorstep::Edit::Set("wage_income", values::Dec(12500)));
+  edits_a.push_back(doorstep::Edit::Set("phone", values::Text("13908551234")));
   Edit(a_, household, edits_a);
   std::this_thread::sleep_for(std::chrono::milliseconds(5));  // B edits later: wins by rule
   std::cout << "  TAB-B: 工资性收入 wage_income 12000 -> 13200, 住房面积 housing_area -> 90, "
                "adds member 陈丽 (other); "
             << demo::HouseholdHead(1) << "户 村民小组 -> 第六村民组\n";
   auto edits_b = demo::NewMember(random_, "陈丽", "other", "female", 2003, 8, 9);
-  edits_b.push_back(doorstep::Edit::Set("wage_income", demo::DecimalValue(13200)));
-  edits_b.push_back(doorstep::Edit::Set("housing_area", demo::DecimalValue(90)));
+  edits_b.push_back(doorstep::Edit::Set("wage_income", values::Dec(13200)));
+  edits_b.push_back(doorstep::Edit::Set("housing_area", values::Dec(90)));
   Edit(b_, household, edits_b);
-  Edit(b_, ids[1], {doorstep::Edit::Set("village_group", demo::TextValue("第六村民组"))});
+  Edit(b_, ids[1], {doorstep::Edit::Set("village_group", values::Text("第六村民组"))});
 
   Step("两轮同步 Both tablets sync, twice each, so both see everything");
   for (int round = 0; round < 2; ++round) {
@@ -294,17 +294,21 @@ void Demo::Run() {
 }
 
 }  // namespace
-
-void RegisterDemoCommand(Cli& cli) {
-  auto options = std::make_shared<DemoOptions>();
-  auto* demo = cli.app().add_subcommand(
-      "demo",
-      "Two tablets and the township server in one process: capture, sync, conflict, "
-      "resolution, checksums");
-  demo->add_flag("--keep", options->keep, "Keep the temporary directory with the databases");
-  demo->add_option("--form", options->form,
-                   "Form definition to use (default: forms/household_v1.json)");
-  cli.Add(demo, [options] { Demo(*options).Run(); });
-}
-
 }  // namespace doorstep::cli
+
+int main(int argc, char** argv) {
+  using namespace doorstep;
+  cli::DemoOptions options;
+  CLI::App app(
+      "doorstep-demo: two tablets and the township server in one process: capture, sync, "
+      "conflict, resolution, checksums",
+      "doorstep-demo");
+  app.add_flag("--keep", options.keep, "Keep the temporary directory with the databases");
+  app.add_option("--form", options.form,
+                 "Form definition to use (default: forms/household_v1.json)");
+  if (auto done = app::Parse(app, argc, argv, "doorstep-demo", std::cout, std::cerr)) return *done;
+  return app::RunGuarded("doorstep-demo", std::cout, std::cerr, [&] {
+    cli::Demo(options).Run();
+    return app::kExitOk;
+  });
+}

@@ -1,8 +1,13 @@
-// The server's records as a reviewer's tablet would hold them. See registry.h.
+// The server's records as a reviewer's tablet would hold them. See doorstep/registry/server.h.
 
-#include "doorstep/sync/server/registry.h"
+#include "doorstep/registry/server.h"
 
-namespace doorstep::sync::server {
+namespace doorstep::registry {
+
+using sync::server::FieldRow;
+using sync::server::PullQuery;
+using sync::server::PullRows;
+using sync::server::RecordRow;
 
 Result<std::unique_ptr<Store>> MaterializeRecords(SyncService& service,
                                                   const std::vector<std::string>& villages,
@@ -46,4 +51,4 @@ Result<std::unique_ptr<Store>> MaterializeRecords(SyncService& service,
   return store;
 }
 
-}  // namespace doorstep::sync::server
+}  // namespace doorstep::registry

@@ -1,4 +1,4 @@
-// Data and printing of `doorstep demo`: fictional households of one village (names and numbers
+// Data and printing of `doorstep-demo`: fictional households of one village (names and numbers
 // are invented) and a clerk-readable view of a household as a tablet holds it.
 #pragma once
 
@@ -7,17 +7,13 @@
 #include <vector>
 
 #include "doorstep/core/store.h"
+#include "doorstep/core/values.h"
 
 namespace doorstep::cli::demo {
 
 inline constexpr char kCounty[] = "黎平县";
 inline constexpr char kTownship[] = "高屯街道";
 inline constexpr char kVillage[] = "坪新冲村";
-
-v1::Value TextValue(const std::string& s);
-v1::Value DecimalValue(double d);
-v1::Value ChoiceValue(const std::string& s);
-v1::Value DateValue(int year, int month, int day);
 
 // The edits that capture household `n` (0, 1 or 2) of the demo village, members included.
 std::vector<Edit> HouseholdEdits(int n);

@@ -1,0 +1,40 @@
+#include "doorstep/app/command_line.h"
+
+namespace doorstep::app {
+
+void Fail(const std::string& message) { throw Failure(kExitFailure, message); }
+void UsageFail(const std::string& message) { throw Failure(kExitUsage, message); }
+void Fail(const Status& status) {
+  Fail(status.where().empty() ? status.message() : status.where() + ": " + status.message());
+}
+
+std::optional<int> Parse(CLI::App& app, int argc, const char* const* argv, std::string_view program,
+                         std::ostream& out, std::ostream& err) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e, out, err);  // --help
+    err << program << ": error: " << e.what() << "\nRun '" << program << " --help' for usage.\n";
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
+
+int RunGuarded(std::string_view program, std::ostream& out, std::ostream& err,
+               const std::function<int()>& body) {
+  try {
+    int code = body();
+    out.flush();
+    return code == kExitOk && !out ? kExitFailure : code;
+  } catch (const Failure& f) {
+    out.flush();
+    err << program << ": error: " << f.what() << "\n";
+    return f.exit_code();
+  } catch (const std::exception& e) {
+    out.flush();
+    err << program << ": error: internal error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+}
+
+}  // namespace doorstep::app
