@@ -9,6 +9,7 @@ PACKAGES=(
   catch2 libcli11-dev nlohmann-json3-dev
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev zlib1g-dev libzstd-dev
   libpqxx-dev postgresql
+  universal-ctags  # scripts/function_sizes.sh
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -7,9 +7,14 @@
 
 #include "doorstep/registry/jsonl.h"
 #include "export_fields.h"
+#include "fields.h"
 
 namespace doorstep::registry {
 namespace {
+
+using fields::Field;
+using fields::Kind;
+using fields::Special;
 
 struct CsvError {
   std::string column;
@@ -89,7 +94,8 @@ class Row {
     if (it == index_.end() || it->second >= cells_.size()) return {};
     return cells_[it->second];
   }
-  double Number(const std::string& column) const {
+  bool Has(const std::string& column) const { return !Text(column).empty(); }
+  double Dec(const std::string& column) const {
     const std::string t = Text(column);
     if (t.empty()) return 0;
     char* end = nullptr;
@@ -98,11 +104,11 @@ class Row {
     return d;
   }
   int Int(const std::string& column) const {
-    const double d = Number(column);
+    const double d = Dec(column);
     if (d != std::floor(d) || std::fabs(d) > 1e9) throw CsvError{column, "expected an integer"};
     return static_cast<int>(d);
   }
-  bool Bool(const std::string& column) const {
+  bool YesNo(const std::string& column) const {
     const std::string t = Text(column);
     if (t.empty() || t == "false" || t == "0" || t == "否" || t == "no") return false;
     if (t == "true" || t == "1" || t == "是" || t == "yes") return true;
@@ -115,6 +121,7 @@ class Row {
     if (!d) throw CsvError{column, "expected a date YYYY-MM-DD"};
     return *d;
   }
+  std::vector<std::string> Names(const std::string& column) const { return List(column); }
   std::vector<std::string> List(const std::string& column) const {
     std::vector<std::string> out;
     const std::string t = Text(column);
@@ -133,78 +140,39 @@ class Row {
   const std::vector<std::string>& cells_;
 };
 
+// Reads the CSV columns of a table; special rows go to `special`.
+template <typename T, typename SpecialFn>
+void ReadColumns(const Row& r, const fields::Table<T>& table, T& x, SpecialFn&& special) {
+  for (const Field<T>& f : table.rows) {
+    if (!f.csv) continue;
+    if (fields::IsSpecial(f)) {
+      special(f);
+    } else if (!fields::ReadValue(f, x, r, f.csv)) {
+      throw CsvError{f.csv, "expected " + fields::CodecExpected(f)};
+    }
+  }
+}
+
+// The GPS point: three columns after a prefix, all empty without a point.
+std::vector<std::string> GpsColumns(const std::string& prefix) {
+  return {prefix + "_lat", prefix + "_lon", prefix + "_accuracy_m"};
+}
+
 void ReadHouseholdColumns(const Row& r, Household* h) {
-  h->id = r.Text("uuid");
-  h->form_version = r.Text("form_version");
-  h->household_no = r.Text("household_no");
-  h->county = r.Text("county");
-  h->county_code = r.Text("county_code");
-  h->township = r.Text("township");
-  h->village = r.Text("village");
-  h->group = r.Text("group");
-  h->head_name = r.Text("head_name");
-  h->head_id_number = r.Text("head_id_number");
-  h->phone = r.Text("phone");
-  h->status = r.Text("poverty_status");
-  h->status_year = r.Int("status_year");
-  h->identification_standard = r.Text("identification_standard");
-  h->identification_year = r.Int("identification_year");
-  h->poverty_line_yuan = r.Number("poverty_line_yuan");
-  h->lifted_year = r.Int("lifted_year");
-  h->main_cause = r.Text("main_poverty_cause");
-  for (std::string& c : r.List("poverty_causes")) {
-    if (c != h->main_cause) h->other_causes.push_back(std::move(c));
-  }
-  h->income.wage = r.Number("income_wage");
-  h->income.production = r.Number("income_production");
-  h->income.property = r.Number("income_property");
-  h->income.subsidy = r.Number("income_subsidy");
-  h->income.pension = r.Number("income_pension");
-  h->income.eco_compensation = r.Number("income_eco_compensation");
-  h->income.production_costs = r.Number("production_expenses");
-  h->guarantees.food = r.Bool("guarantee_food");
-  h->guarantees.clothing = r.Bool("guarantee_clothing");
-  h->guarantees.compulsory_education = r.Bool("guarantee_compulsory_education");
-  h->guarantees.basic_medical = r.Bool("guarantee_basic_medical");
-  h->guarantees.safe_housing = r.Bool("guarantee_safe_housing");
-  h->guarantees.safe_drinking_water = r.Bool("guarantee_safe_drinking_water");
-  h->house_area_m2 = r.Number("housing_area_m2");
-  h->danger_grade = r.Text("housing_danger_grade");
-  h->relocated = r.Bool("housing_relocated");
-  h->cadre_name = r.Text("cadre_name");
-  h->cadre_unit = r.Text("cadre_unit");
-  h->cadre_position = r.Text("cadre_position");
-  h->cadre_phone = r.Text("cadre_phone");
-  if (!r.Text("gps_lat").empty()) {
+  ReadColumns(r, fields::HouseholdTable(), *h, [&](const Field<Household>& f) {
+    if (fields::SpecialOf(f) != Special::kGps) return;
+    const std::vector<std::string> gps = GpsColumns(f.csv);
+    if (r.Text(gps[0]).empty()) return;
     h->has_gps = true;
-    h->lat = r.Number("gps_lat");
-    h->lon = r.Number("gps_lon");
-    h->gps_accuracy_m = r.Number("gps_accuracy_m");
-  }
-  h->visit_day = r.Day("survey_date");
-  h->surveyors = r.List("surveyors");
-  h->team_leader = r.Text("team_leader");
+    h->lat = r.Dec(gps[0]);
+    h->lon = r.Dec(gps[1]);
+    h->gps_accuracy_m = r.Dec(gps[2]);
+  });
 }
 
 Member ReadMemberColumns(const Row& r) {
   Member m;
-  m.name = r.Text("member_name");
-  m.id_number = r.Text("member_id_number");
-  m.relation = r.Text("member_relation");
-  m.sex = r.Text("member_sex");
-  m.age = r.Text("member_age").empty() ? -1 : r.Int("member_age");
-  m.ethnicity = r.Text("member_ethnicity");
-  m.education = r.Text("member_education");
-  m.school_status = r.Text("member_school_status");
-  m.health = r.Text("member_health_status");
-  m.disability_grade = r.Int("member_disability_grade");
-  m.labor = r.Text("member_labor_capacity");
-  m.migrant_months = r.Int("member_migrant_work_months");
-  m.medical_insurance = r.Bool("member_medical_insurance");
-  m.pension_insurance = r.Bool("member_pension_insurance");
-  m.low_income_guarantee = r.Bool("member_low_income_guarantee");
-  m.change = r.Text("member_change");
-  m.change_day = r.Day("member_change_date");
+  ReadColumns(r, fields::MemberTable(), m, [](const auto&) {});
   return m;
 }
 
@@ -232,25 +200,75 @@ std::string Join(const std::vector<std::string>& items) {
 
 std::string Flag(bool b) { return b ? "true" : "false"; }
 
+// The CSV cell of a plain row.
+template <typename T>
+std::string CellText(const Field<T>& f, const T& x) {
+  if ((f.flags & fields::kCsvBlankEmpty) && fields::IsEmpty(f, x)) return {};
+  switch (f.kind) {
+    case Kind::kInt:
+      return std::to_string(fields::Get<int>(f, x));
+    case Kind::kDec:
+      return FormatAmount(fields::DecOf(f, x));
+    case Kind::kYesNo:
+      return Flag(fields::Get<bool>(f, x));
+    case Kind::kDay:
+      return FormatIsoDay(fields::Get<int>(f, x));
+    case Kind::kChoices:
+    case Kind::kNames:
+      return Join(fields::ListOf(f, x));
+    case Kind::kText:
+    case Kind::kChoice:
+      return fields::TextOf(f, x);
+    case Kind::kSpecial:
+      break;
+  }
+  return {};
+}
+
+// Appends the CSV cells of a table's fields; special rows go to `special`.
+template <typename T, typename SpecialFn>
+void AppendCells(std::vector<std::string>& cells, const fields::Table<T>& table, const T& x,
+                 SpecialFn&& special) {
+  for (const Field<T>& f : table.rows) {
+    if (!f.csv) continue;
+    if (fields::IsSpecial(f)) {
+      special(f);
+    } else {
+      cells.push_back(CellText(f, x));
+    }
+  }
+}
+
+// The columns a CSV header must have: the required fields of a household and of a member.
+std::vector<std::string> RequiredColumns() {
+  std::vector<std::string> out;
+  for (const Field<Household>& f : fields::HouseholdTable().rows) {
+    if (f.csv && (f.flags & fields::kRequired)) out.push_back(f.csv);
+  }
+  for (const Field<Member>& f : fields::MemberTable().rows) {
+    if (f.csv && (f.flags & fields::kRequired)) out.push_back(f.csv);
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string>& CsvColumns() {
-  static const std::vector<std::string> kColumns = {
-      "uuid", "form_version", "household_no", "county", "county_code", "township", "village",
-      "group", "head_name", "head_id_number", "phone", "poverty_status", "status_year",
-      "identification_standard", "identification_year", "poverty_line_yuan", "lifted_year",
-      "main_poverty_cause", "poverty_causes", "income_wage", "income_production",
-      "income_property", "income_subsidy", "income_pension", "income_eco_compensation",
-      "production_expenses", "guarantee_food", "guarantee_clothing",
-      "guarantee_compulsory_education", "guarantee_basic_medical", "guarantee_safe_housing",
-      "guarantee_safe_drinking_water", "housing_area_m2", "housing_danger_grade",
-      "housing_relocated", "cadre_name", "cadre_unit", "cadre_position", "cadre_phone", "gps_lat",
-      "gps_lon", "gps_accuracy_m", "survey_date", "surveyors", "team_leader", "member_name",
-      "member_id_number", "member_relation", "member_sex", "member_age", "member_ethnicity",
-      "member_education", "member_school_status", "member_health_status",
-      "member_disability_grade", "member_labor_capacity", "member_migrant_work_months",
-      "member_medical_insurance", "member_pension_insurance", "member_low_income_guarantee",
-      "member_change", "member_change_date"};
+  static const std::vector<std::string> kColumns = [] {
+    std::vector<std::string> columns;
+    for (const Field<Household>& f : fields::HouseholdTable().rows) {
+      if (!f.csv) continue;
+      if (fields::IsSpecial(f)) {  // the GPS point
+        for (std::string& c : GpsColumns(f.csv)) columns.push_back(std::move(c));
+      } else {
+        columns.push_back(f.csv);
+      }
+    }
+    for (const Field<Member>& f : fields::MemberTable().rows) {
+      if (f.csv) columns.push_back(f.csv);
+    }
+    return columns;
+  }();
   return kColumns;
 }
 
@@ -266,12 +284,11 @@ std::vector<ExportRow> ParseCsv(const std::string& text, std::vector<Status>* er
   if (records.empty()) return rows;
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < records[0].size(); ++i) index[records[0][i]] = i;
-  for (const char* required : {"uuid", "household_no", "village", "poverty_status",
-                               "member_name", "member_id_number", "member_relation"}) {
+  for (const std::string& required : RequiredColumns()) {
     if (!index.count(required)) {
       if (errors) {
-        errors->push_back(Status(Code::kInvalidArgument, "header has no column '" +
-                                 std::string(required) + "'", "line 1"));
+        errors->push_back(Status(Code::kInvalidArgument,
+                                 "header has no column '" + required + "'", "line 1"));
       }
       return rows;
     }
@@ -311,36 +328,17 @@ std::vector<ExportRow> ParseCsv(const std::string& text, std::vector<Status>* er
 }
 
 std::string HouseholdCsvRows(const Household& h) {
+  std::vector<std::string> household;
+  AppendCells(household, fields::HouseholdTable(), h, [&](const Field<Household>& f) {
+    if (fields::SpecialOf(f) != Special::kGps) return;
+    household.push_back(h.has_gps ? std::to_string(h.lat) : "");
+    household.push_back(h.has_gps ? std::to_string(h.lon) : "");
+    household.push_back(h.has_gps ? FormatAmount(h.gps_accuracy_m) : "");
+  });
   std::string out;
-  std::vector<std::string> causes;
-  if (!h.main_cause.empty()) causes.push_back(h.main_cause);
-  causes.insert(causes.end(), h.other_causes.begin(), h.other_causes.end());
-  const std::vector<std::string> household = {
-      h.id, h.form_version, h.household_no, h.county, h.county_code, h.township, h.village,
-      h.group, h.head_name, h.head_id_number, h.phone, h.status,
-      h.status_year ? std::to_string(h.status_year) : "", h.identification_standard,
-      h.identification_year ? std::to_string(h.identification_year) : "",
-      FormatAmount(h.poverty_line_yuan), h.lifted_year ? std::to_string(h.lifted_year) : "",
-      h.main_cause, Join(causes), FormatAmount(h.income.wage), FormatAmount(h.income.production),
-      FormatAmount(h.income.property), FormatAmount(h.income.subsidy),
-      FormatAmount(h.income.pension), FormatAmount(h.income.eco_compensation),
-      FormatAmount(h.income.production_costs), Flag(h.guarantees.food),
-      Flag(h.guarantees.clothing), Flag(h.guarantees.compulsory_education),
-      Flag(h.guarantees.basic_medical), Flag(h.guarantees.safe_housing),
-      Flag(h.guarantees.safe_drinking_water), FormatAmount(h.house_area_m2), h.danger_grade,
-      Flag(h.relocated), h.cadre_name, h.cadre_unit, h.cadre_position, h.cadre_phone,
-      h.has_gps ? std::to_string(h.lat) : "", h.has_gps ? std::to_string(h.lon) : "",
-      h.has_gps ? FormatAmount(h.gps_accuracy_m) : "", FormatIsoDay(h.visit_day),
-      Join(h.surveyors), h.team_leader};
   for (const Member& m : h.members) {
     std::vector<std::string> cells = household;
-    const std::vector<std::string> member = {
-        m.name, m.id_number, m.relation, m.sex, m.age >= 0 ? std::to_string(m.age) : "",
-        m.ethnicity, m.education, m.school_status, m.health, std::to_string(m.disability_grade),
-        m.labor, std::to_string(m.migrant_months), Flag(m.medical_insurance),
-        Flag(m.pension_insurance), Flag(m.low_income_guarantee), m.change,
-        FormatIsoDay(m.change_day)};
-    cells.insert(cells.end(), member.begin(), member.end());
+    AppendCells(cells, fields::MemberTable(), m, [](const auto&) {});
     for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + Cell(cells[i]);
     out += "\r\n";
   }

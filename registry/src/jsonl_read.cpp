@@ -4,14 +4,19 @@
 
 #include <cmath>
 #include <string>
+#include <string_view>
 
 #include "doorstep/registry/jsonl.h"
 #include "export_fields.h"
+#include "fields.h"
 
 namespace doorstep::registry {
 namespace {
 
 using nlohmann::json;
+using fields::Field;
+using fields::Kind;
+using fields::Special;
 
 // Thrown inside one line's parse, turned into a Status naming line and field.
 struct FieldError {
@@ -23,16 +28,17 @@ class Reader {
  public:
   Reader(const json& object, std::string where) : object_(object), where_(std::move(where)) {}
 
-  const json* Find(const char* key) const {
+  const json* Find(const std::string& key) const {
     auto it = object_.find(key);
     if (it == object_.end() || it->is_null()) return nullptr;
     return &*it;
   }
-  std::string Where(const char* key) const {
-    return where_.empty() ? std::string(key) : where_ + "." + key;
+  bool Has(const std::string& key) const { return Find(key) != nullptr; }
+  std::string Where(const std::string& key) const {
+    return where_.empty() ? key : where_ + "." + key;
   }
 
-  std::string Text(const char* key, bool required = false) const {
+  std::string Text(const std::string& key, bool required = false) const {
     const json* v = Find(key);
     if (!v) {
       if (required) throw FieldError{Where(key), "missing (required)"};
@@ -41,7 +47,7 @@ class Reader {
     if (!v->is_string()) throw FieldError{Where(key), "expected a string"};
     return v->get<std::string>();
   }
-  double Number(const char* key) const {
+  double Dec(const std::string& key) const {
     const json* v = Find(key);
     if (!v) return 0;
     if (!v->is_number()) throw FieldError{Where(key), "expected a number"};
@@ -49,7 +55,7 @@ class Reader {
     if (!std::isfinite(d)) throw FieldError{Where(key), "not a finite number"};
     return d;
   }
-  int Int(const char* key) const {
+  int Int(const std::string& key) const {
     const json* v = Find(key);
     if (!v) return 0;
     if (!v->is_number_integer()) throw FieldError{Where(key), "expected an integer"};
@@ -57,13 +63,13 @@ class Reader {
     if (i < -1000000000 || i > 1000000000) throw FieldError{Where(key), "out of range"};
     return static_cast<int>(i);
   }
-  bool Bool(const char* key) const {
+  bool YesNo(const std::string& key) const {
     const json* v = Find(key);
     if (!v) return false;
     if (!v->is_boolean()) throw FieldError{Where(key), "expected true or false"};
     return v->get<bool>();
   }
-  int32_t Day(const char* key) const {
+  int32_t Day(const std::string& key) const {
     std::string t = Text(key);
     if (t.empty()) return kNoDay;
     // "2019-05-09" or an ISO timestamp "2019-05-09T10:09:50+08:00": the date part counts.
@@ -73,7 +79,7 @@ class Reader {
     }
     return *day;
   }
-  Reader Object(const char* key) const {
+  Reader Object(const std::string& key) const {
     const json* v = Find(key);
     if (!v) return Reader(kEmpty, Where(key));
     if (!v->is_object()) throw FieldError{Where(key), "expected an object"};
@@ -81,7 +87,7 @@ class Reader {
   }
   // Calls fn(reader, index) for every object of an array.
   template <typename Fn>
-  void Objects(const char* key, Fn fn) const {
+  void Objects(const std::string& key, Fn fn) const {
     const json* v = Find(key);
     if (!v) return;
     if (!v->is_array()) throw FieldError{Where(key), "expected an array"};
@@ -91,7 +97,8 @@ class Reader {
       fn(Reader((*v)[i], w), i);
     }
   }
-  std::vector<std::string> Texts(const char* key) const {
+  std::vector<std::string> Names(const std::string& key) const { return List(key); }
+  std::vector<std::string> List(const std::string& key) const {
     std::vector<std::string> out;
     const json* v = Find(key);
     if (!v) return out;
@@ -113,29 +120,7 @@ class Reader {
   std::string where_;
 };
 
-Member ReadMember(const Reader& r) {
-  Member m;
-  m.name = r.Text("name", true);
-  m.id_number = r.Text("id_number", true);
-  m.relation = r.Text("relation", true);
-  m.sex = r.Text("sex");
-  m.age = r.Find("age") ? r.Int("age") : -1;
-  m.ethnicity = r.Text("ethnicity");
-  m.education = r.Text("education");
-  m.school_status = r.Text("school_status");
-  m.health = r.Text("health_status");
-  m.disability_grade = r.Int("disability_grade");
-  m.labor = r.Text("labor_capacity");
-  m.migrant_months = r.Int("migrant_work_months");
-  m.medical_insurance = r.Bool("medical_insurance");
-  m.pension_insurance = r.Bool("pension_insurance");
-  m.low_income_guarantee = r.Bool("low_income_guarantee");
-  m.extreme_poverty_support = r.Bool("extreme_poverty_support");
-  m.change = r.Text("change");
-  m.change_day = r.Day("change_date");
-  return m;
-}
-
+// Signatures stay explicit (fields.h): strokes and a time, not field values.
 Signature ReadSignature(const Reader& r) {
   Signature s;
   s.role = r.Text("role", true);
@@ -172,149 +157,90 @@ Signature ReadSignature(const Reader& r) {
   return s;
 }
 
+// The reader of the object that holds the last key of a path, and that key:
+// "income.transfer.subsidy" -> the reader of income.transfer, "subsidy".
+Reader Holder(const Reader& r, std::string_view path, std::string* key) {
+  const size_t dot = path.find('.');
+  if (dot == std::string_view::npos) {
+    *key = path;
+    return r;
+  }
+  return Holder(r.Object(std::string(path.substr(0, dot))), path.substr(dot + 1), key);
+}
+
+// Reads the exported fields of a table, in the table's order (the first bad one is reported);
+// special rows go to `special`.
+template <typename T, typename SpecialFn>
+void ReadFields(const Reader& r, const fields::Table<T>& table, T& x, SpecialFn&& special) {
+  std::string key;
+  for (const Field<T>& f : table.rows) {
+    if (!f.json || fields::IsDerived(f)) continue;
+    if (fields::IsSpecial(f)) {
+      special(f);
+      continue;
+    }
+    const Reader at = Holder(r, f.json, &key);
+    if ((f.flags & fields::kRequired) && !at.Has(key)) {
+      throw FieldError{at.Where(key), "missing (required)"};
+    }
+    if (!fields::ReadValue(f, x, at, key)) {
+      throw FieldError{at.Where(key), "expected " + fields::CodecExpected(f)};
+    }
+    if ((f.flags & fields::kUuid) && !IsUuidText(fields::TextOf(f, x))) {
+      throw FieldError{at.Where(key), "expected a lower-case UUID"};
+    }
+  }
+}
+
+constexpr auto kNoSpecial = [](const auto&) {};
+
+template <typename T>
+T FromLine(const Reader& r, const fields::Table<T>& table) {
+  T x;
+  ReadFields(r, table, x, kNoSpecial);
+  return x;
+}
+
+template <typename T>
+std::vector<T> ReadObjects(const Reader& r, const std::string& key, const fields::Table<T>& table) {
+  std::vector<T> out;
+  r.Objects(key, [&](const Reader& item, size_t) { out.push_back(FromLine(item, table)); });
+  return out;
+}
+
+void ReadGps(const Reader& r, const std::string& key, Household& h) {
+  if (!r.Find(key)) return;
+  const Reader gps = r.Object(key);
+  h.has_gps = true;
+  h.lat = gps.Dec("lat");
+  h.lon = gps.Dec("lon");
+  h.gps_accuracy_m = gps.Dec("accuracy_m");
+  if (h.lat < -90 || h.lat > 90) throw FieldError{gps.Where("lat"), "latitude out of range"};
+  if (h.lon < -180 || h.lon > 180) throw FieldError{gps.Where("lon"), "longitude out of range"};
+}
+
 Household ReadHousehold(const Reader& r) {
   Household h;
-  h.id = r.Text("uuid", true);
-  if (!IsUuidText(h.id)) throw FieldError{"uuid", "expected a lower-case UUID"};
-  h.form_version = r.Text("form_version");
-  h.household_no = r.Text("household_no", true);
-  h.county = r.Text("county");
-  h.county_code = r.Text("county_code");
-  h.township = r.Text("township");
-  h.village = r.Text("village", true);
-  h.group = r.Text("group");
-  h.head_name = r.Text("head_name");
-  h.head_id_number = r.Text("head_id_number");
-  h.phone = r.Text("phone");
-  h.status = r.Text("poverty_status", true);
-  h.status_year = r.Int("status_year");
-  h.identification_standard = r.Text("identification_standard");
-  h.identification_year = r.Int("identification_year");
-  h.poverty_line_yuan = r.Number("poverty_line_yuan");
-  h.lifted_year = r.Int("lifted_year");
-  h.main_cause = r.Text("main_poverty_cause");
-  for (std::string& c : r.Texts("poverty_causes")) {
-    if (c != h.main_cause) h.other_causes.push_back(std::move(c));
-  }
-  const Reader income = r.Object("income");
-  h.income.wage = income.Number("wage");
-  h.income.production = income.Number("production");
-  h.income.property = income.Number("property");
-  const Reader transfer = income.Object("transfer");
-  h.income.subsidy = transfer.Number("subsidy");
-  h.income.pension = transfer.Number("pension");
-  h.income.eco_compensation = transfer.Number("eco_compensation");
-  h.income.production_costs = income.Number("production_expenses");
-  const Reader g = r.Object("guarantees");
-  h.guarantees.food = g.Bool("food");
-  h.guarantees.clothing = g.Bool("clothing");
-  h.guarantees.compulsory_education = g.Bool("compulsory_education");
-  h.guarantees.basic_medical = g.Bool("basic_medical");
-  h.guarantees.safe_housing = g.Bool("safe_housing");
-  h.guarantees.safe_drinking_water = g.Bool("safe_drinking_water");
-  const Reader housing = r.Object("housing");
-  h.house_area_m2 = housing.Number("area_m2");
-  h.danger_grade = housing.Text("danger_grade");
-  h.relocated = housing.Bool("relocated");
-  const Reader cadre = r.Object("assisting_cadre");
-  h.cadre_name = cadre.Text("name");
-  h.cadre_unit = cadre.Text("unit");
-  h.cadre_position = cadre.Text("position");
-  h.cadre_phone = cadre.Text("phone");
-  r.Objects("assistance_measures", [&](const Reader& m, size_t) {
-    AssistanceMeasure a;
-    a.type = m.Text("type");
-    a.description = m.Text("description");
-    a.year = m.Int("year");
-    a.amount_yuan = m.Number("amount_yuan");
-    h.measures.push_back(std::move(a));
-  });
-  if (r.Find("gps")) {
-    const Reader gps = r.Object("gps");
-    h.has_gps = true;
-    h.lat = gps.Number("lat");
-    h.lon = gps.Number("lon");
-    h.gps_accuracy_m = gps.Number("accuracy_m");
-    if (h.lat < -90 || h.lat > 90) throw FieldError{"gps.lat", "latitude out of range"};
-    if (h.lon < -180 || h.lon > 180) throw FieldError{"gps.lon", "longitude out of range"};
-  }
-  h.visit_day = r.Day("survey_date");
-  h.surveyors = r.Texts("surveyors");
-  h.team_leader = r.Text("team_leader");
-  h.vice_team_leader = r.Text("vice_team_leader");
-  r.Objects("members", [&](const Reader& m, size_t) { h.members.push_back(ReadMember(m)); });
-  if (h.members.empty()) throw FieldError{"members", "a household needs at least one member"};
-  r.Objects("signatures", [&](const Reader& s, size_t) {
-    h.signatures.push_back(ReadSignature(s));
+  ReadFields(r, fields::HouseholdTable(), h, [&](const Field<Household>& f) {
+    switch (fields::SpecialOf(f)) {
+      case Special::kMembers:
+        h.members = ReadObjects(r, f.json, fields::MemberTable());
+        if (h.members.empty()) throw FieldError{f.json, "a household needs at least one member"};
+        break;
+      case Special::kMeasures:
+        h.measures = ReadObjects(r, f.json, fields::MeasureTable());
+        break;
+      case Special::kGps:
+        ReadGps(r, f.json, h);
+        break;
+      case Special::kSignatures:
+        r.Objects(f.json, [&](const Reader& s, size_t) {
+          h.signatures.push_back(ReadSignature(s));
+        });
+        break;
+    }
   });
   return h;
-}
-
-VillageRegister ReadVillage(const Reader& r) {
-  VillageRegister v;
-  v.id = r.Text("uuid", true);
-  if (!IsUuidText(v.id)) throw FieldError{"uuid", "expected a lower-case UUID"};
-  v.county = r.Text("county");
-  v.township = r.Text("township");
-  v.village = r.Text("village", true);
-  v.year = r.Int("year");
-  v.registered_households = r.Int("registered_households");
-  v.registered_population = r.Int("registered_population");
-  v.rural_population = r.Int("rural_population");
-  v.assigned_households = r.Int("assigned_households");
-  v.poor_village = r.Bool("poor_village");
-  v.village_exit_year = r.Int("village_exit_year");
-  v.team_leader = r.Text("team_leader");
-  return v;
-}
-
-MisidentificationReview ReadReview(const Reader& r) {
-  MisidentificationReview m;
-  m.id = r.Text("uuid", true);
-  if (!IsUuidText(m.id)) throw FieldError{"uuid", "expected a lower-case UUID"};
-  m.household_id = r.Text("household_uuid", true);
-  if (!IsUuidText(m.household_id)) {
-    throw FieldError{"household_uuid", "expected a lower-case UUID"};
-  }
-  m.village = r.Text("village", true);
-  m.year = r.Int("year");
-  m.kind = r.Text("review_kind", true);
-  m.conclusion = r.Text("conclusion", true);
-  m.comparison_flags = r.Texts("comparison_flags");
-  return m;
-}
-
-Review ReadStatusReview(const Reader& r) {
-  Review x;
-  x.id = r.Text("uuid", true);
-  if (!IsUuidText(x.id)) throw FieldError{"uuid", "expected a lower-case UUID"};
-  x.household_id = r.Text("household_uuid", true);
-  if (!IsUuidText(x.household_id)) throw FieldError{"household_uuid", "expected a lower-case UUID"};
-  x.village = r.Text("village", true);
-  auto transition = ParseTransition(r.Text("transition", true));
-  if (!transition) {
-    throw FieldError{"transition", "expected new_inclusion, exit, return or removal"};
-  }
-  x.transition = *transition;
-  x.year = r.Int("year");
-  x.reason = r.Text("reason");
-  x.assessment1_day = r.Day("assessment1_date");
-  x.assessment1_outcome = r.Text("assessment1_outcome");
-  x.notice1_start = r.Day("notice1_start");
-  x.notice1_objection = r.Bool("notice1_objection");
-  x.notice1_objection_resolved = r.Bool("notice1_objection_resolved");
-  x.comparison_day = r.Day("comparison_date");
-  x.comparison_flags = r.Texts("comparison_flags");
-  x.comparison_flags_handled = r.Bool("comparison_flags_handled");
-  x.assessment2_day = r.Day("assessment2_date");
-  x.assessment2_outcome = r.Text("assessment2_outcome");
-  x.notice2_start = r.Day("notice2_start");
-  x.notice2_objection = r.Bool("notice2_objection");
-  x.notice2_objection_resolved = r.Bool("notice2_objection_resolved");
-  x.announcement_start = r.Day("announcement_start");
-  x.notification_day = r.Day("notification_date");
-  x.completed_day = r.Day("completed_date");
-  return x;
 }
 
 }  // namespace
@@ -336,11 +262,11 @@ Result<ExportRow> ParseExportLine(const std::string& text, size_t line) {
     if (type.empty() || type == "household") {
       row.row = ReadHousehold(r);
     } else if (type == "village_register") {
-      row.row = ReadVillage(r);
+      row.row = FromLine(r, fields::VillageTable());
     } else if (type == "misidentification_review") {
-      row.row = ReadReview(r);
+      row.row = FromLine(r, fields::MisidentificationTable());
     } else if (type == "status_review") {
-      row.row = ReadStatusReview(r);
+      row.row = FromLine(r, fields::ReviewTable());
     } else {
       throw FieldError{"record_type", "unknown record type (household, village_register, "
                                       "misidentification_review, status_review)"};

@@ -4,14 +4,19 @@
 
 #include <cmath>
 #include <string>
+#include <string_view>
 
 #include "doorstep/registry/jsonl.h"
 #include "export_fields.h"
+#include "fields.h"
 
 namespace doorstep::registry {
 namespace {
 
 using ojson = nlohmann::ordered_json;
+using fields::Field;
+using fields::Kind;
+using fields::Special;
 
 // Integers stay integers in the JSON (the export writes 45183, not 45183.0).
 ojson Amount(double v) {
@@ -23,31 +28,83 @@ ojson Amount(double v) {
 
 ojson DayOrNull(int32_t day) { return day == kNoDay ? ojson(nullptr) : ojson(FormatIsoDay(day)); }
 
-ojson MemberJson(const Member& m) {
-  ojson j;
-  j["name"] = m.name;
-  j["id_number"] = m.id_number;
-  j["relation"] = m.relation;
-  j["sex"] = m.sex;
-  j["age"] = m.age;
-  j["ethnicity"] = m.ethnicity;
-  j["education"] = m.education;
-  j["school_status"] = m.school_status;
-  j["health_status"] = m.health;
-  j["disability_grade"] = m.disability_grade;
-  j["labor_capacity"] = m.labor;
-  j["migrant_work_months"] = m.migrant_months;
-  j["medical_insurance"] = m.medical_insurance;
-  j["pension_insurance"] = m.pension_insurance;
-  j["low_income_guarantee"] = m.low_income_guarantee;
-  if (m.extreme_poverty_support) j["extreme_poverty_support"] = true;
-  if (!m.change.empty()) {
-    j["change"] = m.change;
-    j["change_date"] = DayOrNull(m.change_day);
+// The value of a plain row as the export writes it.
+template <typename T>
+ojson JsonValue(const Field<T>& f, const T& x) {
+  switch (f.kind) {
+    case Kind::kText:
+    case Kind::kChoice:
+      return fields::TextOf(f, x);
+    case Kind::kChoices:
+    case Kind::kNames:
+      return fields::ListOf(f, x);
+    case Kind::kInt:
+      return fields::Get<int>(f, x);
+    case Kind::kDec:
+      return Amount(fields::DecOf(f, x));
+    case Kind::kYesNo:
+      return fields::Get<bool>(f, x);
+    case Kind::kDay:
+      return DayOrNull(fields::Get<int>(f, x));
+    case Kind::kSpecial:
+      break;
   }
+  return nullptr;
+}
+
+// The slot of a key path ("income.transfer.subsidy"), making the objects on the way.
+ojson& Slot(ojson& j, std::string_view path) {
+  ojson* at = &j;
+  for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.')) {
+    at = &(*at)[std::string(path.substr(0, dot))];
+    path.remove_prefix(dot + 1);
+  }
+  return (*at)[std::string(path)];
+}
+
+// Puts the exported fields of a table into `j`, in the table's order; special rows go to
+// `special`.
+template <typename T, typename SpecialFn>
+void PutFields(ojson& j, const fields::Table<T>& table, const T& x, SpecialFn&& special) {
+  for (const Field<T>& f : table.rows) {
+    if (!f.json || (f.when && !f.when(x))) continue;
+    if (fields::IsSpecial(f)) {
+      special(f);
+      continue;
+    }
+    const bool empty = (f.flags & (fields::kJsonOmitEmpty | fields::kJsonNullEmpty)) &&
+                       fields::IsEmpty(f, x);
+    if (empty && (f.flags & fields::kJsonOmitEmpty)) continue;
+    Slot(j, f.json) = empty ? ojson(nullptr) : JsonValue(f, x);
+  }
+}
+
+constexpr auto kNoSpecial = [](const auto&) {};
+
+template <typename T>
+ojson ObjectOf(const fields::Table<T>& table, const T& x) {
+  ojson j;
+  PutFields(j, table, x, kNoSpecial);
   return j;
 }
 
+template <typename T>
+ojson ArrayOf(const fields::Table<T>& table, const std::vector<T>& items) {
+  ojson array = ojson::array();
+  for (const T& x : items) array.push_back(ObjectOf(table, x));
+  return array;
+}
+
+// A line of another record kind: its record_type first.
+template <typename T>
+std::string RecordLine(const char* record_type, const fields::Table<T>& table, const T& x) {
+  ojson j;
+  j["record_type"] = record_type;
+  PutFields(j, table, x, kNoSpecial);
+  return j.dump();
+}
+
+// Signatures stay explicit (fields.h): strokes and a time, not field values.
 ojson SignatureJson(const Signature& s) {
   ojson j;
   j["role"] = s.role;
@@ -70,152 +127,43 @@ ojson SignatureJson(const Signature& s) {
 
 std::string HouseholdJson(const Household& h) {
   ojson j;
-  j["uuid"] = h.id;
-  j["form_version"] = h.form_version;
-  j["household_no"] = h.household_no;
-  j["county"] = h.county;
-  j["county_code"] = h.county_code;
-  j["township"] = h.township;
-  j["village"] = h.village;
-  j["group"] = h.group;
-  j["head_name"] = h.head_name;
-  j["head_id_number"] = h.head_id_number;
-  j["phone"] = h.phone;
-  j["poverty_status"] = h.status;
-  if (h.status_year != 0) j["status_year"] = h.status_year;
-  j["identification_standard"] = h.identification_standard;
-  j["identification_year"] = h.identification_year;
-  j["poverty_line_yuan"] = Amount(h.poverty_line_yuan);
-  j["lifted_year"] = h.lifted_year != 0 ? ojson(h.lifted_year) : ojson(nullptr);
-  j["main_poverty_cause"] = h.main_cause;
-  ojson causes = ojson::array();
-  if (!h.main_cause.empty()) causes.push_back(h.main_cause);
-  for (const std::string& c : h.other_causes) causes.push_back(c);
-  j["poverty_causes"] = std::move(causes);
-  const Income& in = h.income;
-  ojson transfer;
-  transfer["subsidy"] = Amount(in.subsidy);
-  transfer["pension"] = Amount(in.pension);
-  transfer["eco_compensation"] = Amount(in.eco_compensation);
-  transfer["total"] = Amount(in.Transfers());
-  ojson income;
-  income["wage"] = Amount(in.wage);
-  income["production"] = Amount(in.production);
-  income["property"] = Amount(in.property);
-  income["transfer"] = std::move(transfer);
-  income["production_expenses"] = Amount(in.production_costs);
-  income["net_income"] = Amount(in.Net());
-  income["per_capita_net_income"] = Amount(h.PerCapitaNet());
-  j["income"] = std::move(income);
-  const Guarantees& g = h.guarantees;
-  j["guarantees"] = ojson{{"food", g.food},
-                          {"clothing", g.clothing},
-                          {"compulsory_education", g.compulsory_education},
-                          {"basic_medical", g.basic_medical},
-                          {"safe_housing", g.safe_housing},
-                          {"safe_drinking_water", g.safe_drinking_water}};
-  j["housing"] = ojson{{"area_m2", Amount(h.house_area_m2)},
-                       {"danger_grade", h.danger_grade},
-                       {"relocated", h.relocated}};
-  j["assisting_cadre"] = ojson{{"name", h.cadre_name},
-                               {"unit", h.cadre_unit},
-                               {"position", h.cadre_position},
-                               {"phone", h.cadre_phone}};
-  ojson measures = ojson::array();
-  for (const AssistanceMeasure& m : h.measures) {
-    measures.push_back(ojson{{"type", m.type},
-                             {"description", m.description},
-                             {"year", m.year},
-                             {"amount_yuan", Amount(m.amount_yuan)}});
-  }
-  j["assistance_measures"] = std::move(measures);
-  if (h.has_gps) {
-    j["gps"] = ojson{{"lat", h.lat}, {"lon", h.lon}, {"accuracy_m", Amount(h.gps_accuracy_m)}};
-  }
-  j["survey_date"] = DayOrNull(h.visit_day);
-  j["surveyors"] = h.surveyors;
-  j["team_leader"] = h.team_leader;
-  if (!h.vice_team_leader.empty()) j["vice_team_leader"] = h.vice_team_leader;
-  ojson members = ojson::array();
-  for (const Member& m : h.members) members.push_back(MemberJson(m));
-  j["members"] = std::move(members);
-  ojson signatures = ojson::array();
-  for (const Signature& s : h.signatures) {
-    if (s.state != SignatureState::kMissing) signatures.push_back(SignatureJson(s));
-  }
-  j["signatures"] = std::move(signatures);
+  PutFields(j, fields::HouseholdTable(), h, [&](const Field<Household>& f) {
+    switch (fields::SpecialOf(f)) {
+      case Special::kMembers:
+        j[f.json] = ArrayOf(fields::MemberTable(), h.members);
+        break;
+      case Special::kMeasures:
+        j[f.json] = ArrayOf(fields::MeasureTable(), h.measures);
+        break;
+      case Special::kGps:
+        if (h.has_gps) {
+          j[f.json] =
+              ojson{{"lat", h.lat}, {"lon", h.lon}, {"accuracy_m", Amount(h.gps_accuracy_m)}};
+        }
+        break;
+      case Special::kSignatures: {
+        ojson signatures = ojson::array();
+        for (const Signature& s : h.signatures) {
+          if (s.state != SignatureState::kMissing) signatures.push_back(SignatureJson(s));
+        }
+        j[f.json] = std::move(signatures);
+        break;
+      }
+    }
+  });
   return j.dump();
 }
 
 std::string VillageRegisterJson(const VillageRegister& v) {
-  ojson j;
-  j["record_type"] = "village_register";
-  j["uuid"] = v.id;
-  j["county"] = v.county;
-  j["township"] = v.township;
-  j["village"] = v.village;
-  j["year"] = v.year;
-  j["registered_households"] = v.registered_households;
-  j["registered_population"] = v.registered_population;
-  j["rural_population"] = v.rural_population;
-  j["assigned_households"] = v.assigned_households;
-  j["poor_village"] = v.poor_village;
-  j["village_exit_year"] = v.village_exit_year != 0 ? ojson(v.village_exit_year) : ojson();
-  j["team_leader"] = v.team_leader;
-  return j.dump();
+  return RecordLine("village_register", fields::VillageTable(), v);
 }
 
 std::string MisidentificationReviewJson(const MisidentificationReview& r) {
-  ojson j;
-  j["record_type"] = "misidentification_review";
-  j["uuid"] = r.id;
-  j["household_uuid"] = r.household_id;
-  j["village"] = r.village;
-  j["year"] = r.year;
-  j["review_kind"] = r.kind;
-  j["conclusion"] = r.conclusion;
-  j["comparison_flags"] = r.comparison_flags;
-  return j.dump();
+  return RecordLine("misidentification_review", fields::MisidentificationTable(), r);
 }
 
 std::string StatusReviewJson(const Review& r) {
-  ojson j;
-  j["record_type"] = "status_review";
-  j["uuid"] = r.id;
-  j["household_uuid"] = r.household_id;
-  j["village"] = r.village;
-  j["transition"] = TransitionName(r.transition);
-  j["year"] = r.year;
-  if (!r.reason.empty()) j["reason"] = r.reason;
-  auto day = [&](const char* key, int32_t d) {
-    if (d != kNoDay) j[key] = FormatIsoDay(d);
-  };
-  auto text = [&](const char* key, const std::string& t) {
-    if (!t.empty()) j[key] = t;
-  };
-  day("assessment1_date", r.assessment1_day);
-  text("assessment1_outcome", r.assessment1_outcome);
-  day("notice1_start", r.notice1_start);
-  if (r.notice1_start != kNoDay) {
-    j["notice1_objection"] = r.notice1_objection;
-    if (r.notice1_objection) j["notice1_objection_resolved"] = r.notice1_objection_resolved;
-  }
-  day("comparison_date", r.comparison_day);
-  if (!r.comparison_flags.empty()) {
-    j["comparison_flags"] = r.comparison_flags;
-    j["comparison_flags_handled"] = r.comparison_flags_handled;
-  }
-  day("assessment2_date", r.assessment2_day);
-  text("assessment2_outcome", r.assessment2_outcome);
-  day("notice2_start", r.notice2_start);
-  if (r.notice2_start != kNoDay) {
-    j["notice2_objection"] = r.notice2_objection;
-    if (r.notice2_objection) j["notice2_objection_resolved"] = r.notice2_objection_resolved;
-  }
-  day("announcement_start", r.announcement_start);
-  day("notification_date", r.notification_day);
-  day("completed_date", r.completed_day);
-  return j.dump();
+  return RecordLine("status_review", fields::ReviewTable(), r);
 }
 
 }  // namespace doorstep::registry

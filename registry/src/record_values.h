@@ -11,13 +11,7 @@
 namespace doorstep::registry::values {
 
 // Builders: core's (doorstep/core/values.h).
-using doorstep::values::Day;
-using doorstep::values::Dec;
-using doorstep::values::Geo;
-using doorstep::values::Int;
-using doorstep::values::Many;
-using doorstep::values::One;
-using doorstep::values::Text;
+using namespace doorstep::values;  // Text, One, Many, Int, Dec, Day, Geo
 
 // Readers: a missing value (nullptr) or another kind gives the fallback.
 std::string AsText(const v1::Value* v);  // text or select_one

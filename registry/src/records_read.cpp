@@ -4,6 +4,7 @@
 #include <set>
 
 #include "doorstep/registry/records.h"
+#include "fields.h"
 #include "record_values.h"
 
 namespace doorstep::registry {
@@ -15,24 +16,8 @@ using values::AsInt;
 using values::AsList;
 using values::AsText;
 using values::AsYes;
-
-// Field access on one record, optionally inside a repeat instance.
-class View {
- public:
-  View(const Record& record, std::string prefix = {})
-      : record_(record), prefix_(std::move(prefix)) {}
-  const v1::Value* Get(const std::string& name) const { return record_.Get(prefix_ + name); }
-  std::string Text(const std::string& name) const { return AsText(Get(name)); }
-  int Int(const std::string& name) const { return static_cast<int>(AsInt(Get(name))); }
-  double Dec(const std::string& name) const { return AsDec(Get(name)); }
-  int32_t Day(const std::string& name) const { return AsDay(Get(name)); }
-  bool Yes(const std::string& name) const { return AsYes(Get(name)); }
-  std::vector<std::string> List(const std::string& name) const { return AsList(Get(name)); }
-
- private:
-  const Record& record_;
-  std::string prefix_;
-};
+using fields::Field;
+using fields::Special;
 
 std::vector<std::string> SplitNames(const std::string& text) {
   std::vector<std::string> out;
@@ -47,6 +32,26 @@ std::vector<std::string> SplitNames(const std::string& text) {
   return out;
 }
 
+// Field access on one record, optionally inside a repeat instance.
+class View {
+ public:
+  View(const Record& record, std::string prefix = {})
+      : record_(record), prefix_(std::move(prefix)) {}
+  const v1::Value* Get(const std::string& name) const { return record_.Get(prefix_ + name); }
+  bool Has(const std::string& name) const { return Get(name) != nullptr; }
+  std::string Text(const std::string& name) const { return AsText(Get(name)); }
+  int Int(const std::string& name) const { return static_cast<int>(AsInt(Get(name))); }
+  double Dec(const std::string& name) const { return AsDec(Get(name)); }
+  int32_t Day(const std::string& name) const { return AsDay(Get(name)); }
+  bool YesNo(const std::string& name) const { return AsYes(Get(name)); }
+  std::vector<std::string> List(const std::string& name) const { return AsList(Get(name)); }
+  std::vector<std::string> Names(const std::string& name) const { return SplitNames(Text(name)); }
+
+ private:
+  const Record& record_;
+  std::string prefix_;
+};
+
 SignatureState FromCore(doorstep::SignatureState s) {
   switch (s) {
     case doorstep::SignatureState::kValid:
@@ -59,122 +64,72 @@ SignatureState FromCore(doorstep::SignatureState s) {
   return SignatureState::kMissing;
 }
 
+// Reads the form fields of a table from a record or a repeat instance (a coded text the field
+// does not know leaves its default); special rows go to `special`.
+template <typename T, typename SpecialFn>
+void ReadFields(const View& v, const fields::Table<T>& table, T& x, SpecialFn&& special) {
+  for (const Field<T>& f : table.rows) {
+    if (!f.form) continue;
+    if (fields::IsSpecial(f)) {
+      special(f);
+    } else {
+      fields::ReadValue(f, x, v, f.form);
+    }
+  }
+}
+
+constexpr auto kNoSpecial = [](const auto&) {};
+
+// The instances of a repeat, in the store's order.
+template <typename T>
+std::vector<T> ReadInstances(const Record& r, const std::string& repeat,
+                             const std::vector<std::string>& ids, const fields::Table<T>& table) {
+  std::vector<T> out;
+  for (const std::string& id : ids) {
+    T x;
+    x.instance_id = id;
+    ReadFields(View(r, repeat + "[" + id + "]/"), table, x, kNoSpecial);
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+template <typename T>
+T FromRecord(const Record& r, const fields::Table<T>& table) {
+  T x;
+  x.id = r.id.ToString();
+  ReadFields(View(r), table, x, kNoSpecial);
+  return x;
+}
+
 Household HouseholdFromRecord(const Record& r, const std::vector<std::string>& member_ids,
                               const std::vector<std::string>& measure_ids) {
-  View v(r);
+  const View v(r);
   Household h;
   h.id = r.id.ToString();
   h.form_version = r.form_version;
   h.finalized = r.state == RecordState::kFinalized;
-  h.county = v.Text("county");
-  h.county_code = v.Text("county_code");
-  h.township = v.Text("township");
-  h.village = v.Text("village");
-  h.group = v.Text("village_group");
-  h.household_no = v.Text("household_no");
-  h.head_name = v.Text("head_name");
-  h.phone = v.Text("mobile");
-  h.status = v.Text("poverty_status");
-  h.status_year = v.Int("status_year");
-  h.identification_standard = v.Text("identification_standard");
-  h.identification_year = v.Int("identification_year");
-  h.poverty_line_yuan = v.Dec("poverty_line");
-  h.lifted_year = v.Int("lifted_year");
-  h.main_cause = v.Text("main_cause");
-  h.other_causes = v.List("other_causes");
-  for (const std::string& id : member_ids) {
-    View m(r, "members[" + id + "]/");
-    Member x;
-    x.instance_id = id;
-    x.name = m.Text("m_name");
-    x.id_number = m.Text("m_id_number");
-    x.relation = m.Text("m_relation");
-    x.sex = m.Text("m_sex");
-    x.age = m.Get("m_age") ? m.Int("m_age") : -1;
-    x.ethnicity = m.Text("m_ethnicity");
-    x.education = m.Text("m_education");
-    x.school_status = m.Text("m_school_status");
-    x.health = m.Text("m_health");
-    x.disability_grade = m.Int("m_disability_grade");
-    x.labor = m.Text("m_labor");
-    x.migrant_months = m.Int("m_migrant_months");
-    x.medical_insurance = m.Yes("m_medical_insurance");
-    x.pension_insurance = m.Yes("m_pension_insurance");
-    x.low_income_guarantee = m.Yes("m_low_income");
-    x.extreme_poverty_support = m.Yes("m_extreme_support");
-    x.change = m.Text("m_change");
-    x.change_day = m.Day("m_change_date");
-    h.members.push_back(std::move(x));
-  }
-  h.income.wage = v.Dec("inc_wage");
-  h.income.production = v.Dec("inc_production");
-  h.income.property = v.Dec("inc_property");
-  h.income.subsidy = v.Dec("inc_subsidy");
-  h.income.pension = v.Dec("inc_pension");
-  h.income.eco_compensation = v.Dec("inc_eco");
-  h.income.production_costs = v.Dec("production_costs");
-  h.guarantees.food = v.Yes("g_food");
-  h.guarantees.clothing = v.Yes("g_clothing");
-  h.guarantees.compulsory_education = v.Yes("g_education");
-  h.guarantees.basic_medical = v.Yes("g_medical");
-  h.guarantees.safe_housing = v.Yes("g_housing");
-  h.guarantees.safe_drinking_water = v.Yes("g_water");
-  h.house_area_m2 = v.Dec("house_area");
-  h.danger_grade = v.Text("house_danger");
-  h.relocated = v.Yes("relocated");
-  h.cadre_name = v.Text("cadre_name");
-  h.cadre_unit = v.Text("cadre_unit");
-  h.cadre_position = v.Text("cadre_position");
-  h.cadre_phone = v.Text("cadre_phone");
-  for (const std::string& id : measure_ids) {
-    View m(r, "measures[" + id + "]/");
-    AssistanceMeasure a;
-    a.instance_id = id;
-    a.type = m.Text("a_type");
-    a.description = m.Text("a_description");
-    a.year = m.Int("a_year");
-    a.amount_yuan = m.Dec("a_amount");
-    h.measures.push_back(std::move(a));
-  }
-  if (const v1::Value* gps = v.Get("gps"); gps && gps->has_geopoint()) {
-    h.has_gps = true;
-    h.lat = gps->geopoint().latitude();
-    h.lon = gps->geopoint().longitude();
-    h.gps_accuracy_m = gps->geopoint().accuracy_m();
-  }
-  h.visit_day = v.Day("visit_date");
-  h.surveyors = SplitNames(v.Text("surveyors"));
-  h.team_leader = v.Text("team_leader");
-  h.vice_team_leader = v.Text("vice_team_leader");
+  ReadFields(v, fields::HouseholdTable(), h, [&](const Field<Household>& f) {
+    switch (fields::SpecialOf(f)) {
+      case Special::kMembers:
+        h.members = ReadInstances(r, f.form, member_ids, fields::MemberTable());
+        break;
+      case Special::kMeasures:
+        h.measures = ReadInstances(r, f.form, measure_ids, fields::MeasureTable());
+        break;
+      case Special::kGps:
+        if (const v1::Value* gps = v.Get(f.form); gps && gps->has_geopoint()) {
+          h.has_gps = true;
+          h.lat = gps->geopoint().latitude();
+          h.lon = gps->geopoint().longitude();
+          h.gps_accuracy_m = gps->geopoint().accuracy_m();
+        }
+        break;
+      case Special::kSignatures:  // the store's signature states: ReadHousehold
+        break;
+    }
+  });
   return h;
-}
-
-Review ReviewFromRecord(const Record& r) {
-  View v(r);
-  Review x;
-  x.id = r.id.ToString();
-  x.household_id = v.Text("household_ref");
-  x.village = v.Text("village");
-  x.transition = ParseTransition(v.Text("transition")).value_or(Transition::kExit);
-  x.year = v.Int("review_year");
-  x.reason = v.Text("reason");
-  x.assessment1_day = v.Day("assessment1_date");
-  x.assessment1_outcome = v.Text("assessment1_outcome");
-  x.notice1_start = v.Day("notice1_start");
-  x.notice1_objection = v.Yes("notice1_objection");
-  x.notice1_objection_resolved = v.Yes("notice1_objection_resolved");
-  x.comparison_day = v.Day("comparison_date");
-  x.comparison_flags = v.List("comparison_flags");
-  x.comparison_flags_handled = v.Yes("comparison_flags_handled");
-  x.assessment2_day = v.Day("assessment2_date");
-  x.assessment2_outcome = v.Text("assessment2_outcome");
-  x.notice2_start = v.Day("notice2_start");
-  x.notice2_objection = v.Yes("notice2_objection");
-  x.notice2_objection_resolved = v.Yes("notice2_objection_resolved");
-  x.announcement_start = v.Day("announcement_start");
-  x.notification_day = v.Day("notification_date");
-  x.completed_day = v.Day("completed_date");
-  return x;
 }
 
 bool Wanted(const std::vector<std::string>& villages, const std::string& village) {
@@ -212,7 +167,7 @@ Result<Review> ReadReview(Store& store, const RecordId& id) {
     return Status(Code::kInvalidArgument,
                   "not a status review record (form " + record.form_id + ")", id.ToString());
   }
-  return ReviewFromRecord(record);
+  return FromRecord(record, fields::ReviewTable());
 }
 
 Result<Township> LoadTownship(Store& store, const std::vector<std::string>& villages) {
@@ -233,41 +188,13 @@ Result<Township> LoadTownship(Store& store, const std::vector<std::string>& vill
     View v(r);
     if (!Wanted(villages, v.Text("village"))) continue;
     if (s.form_id == kStatusReviewForm) {
-      t.reviews.push_back(ReviewFromRecord(r));
+      t.reviews.push_back(FromRecord(r, fields::ReviewTable()));
     } else if (s.form_id == kMisidentificationForm) {
-      MisidentificationReview m;
-      m.id = r.id.ToString();
-      m.household_id = v.Text("household_ref");
-      m.village = v.Text("village");
-      m.year = v.Int("review_year");
-      m.kind = v.Text("review_kind");
-      m.conclusion = v.Text("conclusion");
-      m.comparison_flags = v.List("comparison_flags");
-      t.misidentification_reviews.push_back(std::move(m));
+      t.misidentification_reviews.push_back(FromRecord(r, fields::MisidentificationTable()));
     } else if (s.form_id == kVillageRegisterForm) {
-      VillageRegister x;
-      x.id = r.id.ToString();
-      x.county = v.Text("county");
-      x.township = v.Text("township");
-      x.village = v.Text("village");
-      x.year = v.Int("register_year");
-      x.registered_households = v.Int("registered_households");
-      x.registered_population = v.Int("registered_population");
-      x.rural_population = v.Int("rural_population");
-      x.assigned_households = v.Int("assigned_households");
-      x.poor_village = v.Yes("poor_village");
-      x.village_exit_year = v.Int("village_exit_year");
-      x.team_leader = v.Text("team_leader");
-      t.villages.push_back(std::move(x));
+      t.villages.push_back(FromRecord(r, fields::VillageTable()));
     } else {
-      AssistanceVisit a;
-      a.id = r.id.ToString();
-      a.household_id = v.Text("household_ref");
-      a.village = v.Text("village");
-      a.visit_day = v.Day("visit_date");
-      a.cadre_name = v.Text("cadre_name");
-      a.content = v.Text("content");
-      t.visits.push_back(std::move(a));
+      t.visits.push_back(FromRecord(r, fields::VisitTable()));
     }
   }
   return t;

@@ -5,19 +5,22 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <sstream>
 
 #include "doorstep/core/form.h"
 #include "doorstep/core/sha256.h"
 #include "doorstep/core/uuid.h"
 #include "doorstep/registry/records.h"
+#include "fields.h"
 #include "record_values.h"
 
 namespace doorstep::registry {
 namespace {
 
 using namespace values;  // NOLINT: the value builders
+using fields::Field;
+using fields::Kind;
+using fields::Special;
 
 // Appends a Set edit, skipping empty text (an empty answer is no answer).
 class EditList {
@@ -59,6 +62,65 @@ std::string Join(const std::vector<std::string>& items, const std::string& sep) 
   std::string out;
   for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
   return out;
+}
+
+// The edit of a plain row's value at `path` (none for an empty answer).
+template <typename T>
+void AddValue(EditList& e, const std::string& path, const Field<T>& f, const T& x) {
+  const bool skip_zero = (f.flags & fields::kFormSkipZero) != 0;
+  switch (f.kind) {
+    case Kind::kText:
+      e.Text(path, fields::TextOf(f, x));
+      break;
+    case Kind::kChoice:
+      e.One(path, fields::TextOf(f, x));
+      break;
+    case Kind::kChoices:
+      e.Many(path, fields::ListOf(f, x));
+      break;
+    case Kind::kNames:
+      e.Text(path, Join(fields::ListOf(f, x), "、"));
+      break;
+    case Kind::kInt:
+      e.Int(path, fields::Get<int>(f, x), skip_zero);
+      break;
+    case Kind::kDec:
+      if (!skip_zero || !fields::IsEmpty(f, x)) e.Dec(path, fields::DecOf(f, x));
+      break;
+    case Kind::kYesNo:
+      e.YesNo(path, fields::Get<bool>(f, x));
+      break;
+    case Kind::kDay:
+      e.Day(path, fields::Get<int>(f, x));
+      break;
+    case Kind::kSpecial:
+      break;
+  }
+}
+
+// Edits for the form fields of a table, in the form's order; `prefix` addresses a repeat
+// instance. Special rows go to `special`.
+template <typename T, typename SpecialFn>
+void WriteFields(EditList& e, const fields::Table<T>& table, const T& x, const std::string& prefix,
+                 SpecialFn&& special) {
+  for (const Field<T>* f : table.form_order) {
+    if (f->flags & fields::kFormCalculated) continue;
+    if (f->when && !(f->flags & fields::kWhenJsonOnly) && !f->when(x)) continue;
+    if (fields::IsSpecial(*f)) {
+      special(*f);
+      continue;
+    }
+    AddValue(e, prefix + f->form, *f, x);
+  }
+}
+
+constexpr auto kNoSpecial = [](const auto&) {};
+
+template <typename T>
+std::vector<Edit> RecordEdits(const fields::Table<T>& table, const T& x) {
+  EditList e;
+  WriteFields(e, table, x, "", kNoSpecial);
+  return e.Take();
 }
 
 }  // namespace
@@ -104,86 +166,10 @@ std::string MemberInstanceId(const Household& h, size_t index) {
                         (unique ? "id:" + id : "index:" + std::to_string(index)));
 }
 
-std::vector<Edit> HouseholdEdits(const Household& h) {
-  EditList e;
-  e.Text("county", h.county);
-  e.Text("county_code", h.county_code);
-  e.Text("township", h.township);
-  e.Text("village", h.village);
-  e.Text("village_group", h.group);
-  e.Text("household_no", h.household_no);
-  e.Text("head_name", h.head_name);
-  e.Text("mobile", h.phone);
-  e.One("poverty_status", h.status);
-  e.Int("status_year", h.status_year, /*skip_zero=*/true);
-  e.One("identification_standard", h.identification_standard);
-  e.Int("identification_year", h.identification_year, true);
-  if (h.poverty_line_yuan > 0) e.Dec("poverty_line", h.poverty_line_yuan);
-  e.Int("lifted_year", h.lifted_year, true);
-  e.One("main_cause", h.main_cause);
-  std::set<std::string> others(h.other_causes.begin(), h.other_causes.end());
-  others.erase(h.main_cause);
-  e.Many("other_causes", {others.begin(), others.end()});
-  for (size_t i = 0; i < h.members.size(); ++i) {
-    const Member& m = h.members[i];
-    const std::string id = MemberInstanceId(h, i);
-    const std::string p = "members[" + id + "]/";
-    e.Add(Edit::AddInstance("members", id));
-    e.Text(p + "m_name", m.name);
-    e.Text(p + "m_id_number", m.id_number);
-    e.One(p + "m_relation", m.relation);
-    e.One(p + "m_sex", m.sex);
-    e.Text(p + "m_ethnicity", m.ethnicity);
-    e.One(p + "m_education", m.education);
-    e.One(p + "m_school_status", m.school_status);
-    e.One(p + "m_health", m.health);
-    e.Int(p + "m_disability_grade", m.disability_grade, true);
-    e.One(p + "m_labor", m.labor);
-    e.Int(p + "m_migrant_months", m.migrant_months);
-    e.YesNo(p + "m_medical_insurance", m.medical_insurance);
-    e.YesNo(p + "m_pension_insurance", m.pension_insurance);
-    e.YesNo(p + "m_low_income", m.low_income_guarantee);
-    e.YesNo(p + "m_extreme_support", m.extreme_poverty_support);
-    e.One(p + "m_change", m.change);
-    e.Day(p + "m_change_date", m.change_day);
-  }
-  const Income& in = h.income;
-  e.Dec("inc_wage", in.wage);
-  e.Dec("inc_production", in.production);
-  e.Dec("inc_property", in.property);
-  e.Dec("inc_subsidy", in.subsidy);
-  e.Dec("inc_pension", in.pension);
-  e.Dec("inc_eco", in.eco_compensation);
-  e.Dec("production_costs", in.production_costs);
-  const Guarantees& g = h.guarantees;
-  e.YesNo("g_food", g.food);
-  e.YesNo("g_clothing", g.clothing);
-  e.YesNo("g_education", g.compulsory_education);
-  e.YesNo("g_medical", g.basic_medical);
-  e.YesNo("g_housing", g.safe_housing);
-  e.YesNo("g_water", g.safe_drinking_water);
-  if (h.house_area_m2 > 0) e.Dec("house_area", h.house_area_m2);
-  e.One("house_danger", h.danger_grade);
-  e.YesNo("relocated", h.relocated);
-  e.Text("cadre_name", h.cadre_name);
-  e.Text("cadre_unit", h.cadre_unit);
-  e.Text("cadre_position", h.cadre_position);
-  e.Text("cadre_phone", h.cadre_phone);
-  for (size_t i = 0; i < h.measures.size(); ++i) {
-    const AssistanceMeasure& a = h.measures[i];
-    const std::string id = UuidFromDigest(h.id + "/measures/" + std::to_string(i));
-    const std::string p = "measures[" + id + "]/";
-    e.Add(Edit::AddInstance("measures", id));
-    e.One(p + "a_type", a.type);
-    e.Text(p + "a_description", a.description);
-    e.Int(p + "a_year", a.year, true);
-    e.Dec(p + "a_amount", a.amount_yuan);
-  }
-  if (h.has_gps) e.Add(Edit::Set("gps", Geo(h.lat, h.lon, h.gps_accuracy_m)));
-  e.Day("visit_date", h.visit_day);
-  e.Text("surveyors", Join(h.surveyors, "、"));
-  e.Text("team_leader", h.team_leader);
-  e.Text("vice_team_leader", h.vice_team_leader);
+namespace {
+
+// Edits of the signatures a household carries (from an export or the sample generator).
+void AddSignatures(EditList& e, const Household& h) {
   for (const Signature& s : h.signatures) {
     const std::string path = SignaturePath(s.role);
     if (path.empty() || s.state == SignatureState::kMissing) continue;
@@ -202,6 +188,41 @@ std::vector<Edit> HouseholdEdits(const Household& h) {
     }
     e.Add(Edit::Sign(path, std::move(input)));
   }
+}
+
+// Adds the instance `id` of a repeat and the edits of its fields.
+template <typename T>
+void AddInstance(EditList& e, const std::string& repeat, const std::string& id,
+                 const fields::Table<T>& table, const T& x) {
+  e.Add(Edit::AddInstance(repeat, id));
+  WriteFields(e, table, x, repeat + "[" + id + "]/", kNoSpecial);
+}
+
+}  // namespace
+
+std::vector<Edit> HouseholdEdits(const Household& h) {
+  EditList e;
+  WriteFields(e, fields::HouseholdTable(), h, "", [&](const Field<Household>& f) {
+    switch (fields::SpecialOf(f)) {
+      case Special::kMembers:
+        for (size_t i = 0; i < h.members.size(); ++i) {
+          AddInstance(e, f.form, MemberInstanceId(h, i), fields::MemberTable(), h.members[i]);
+        }
+        break;
+      case Special::kMeasures:
+        for (size_t i = 0; i < h.measures.size(); ++i) {
+          const std::string id = UuidFromDigest(h.id + "/measures/" + std::to_string(i));
+          AddInstance(e, f.form, id, fields::MeasureTable(), h.measures[i]);
+        }
+        break;
+      case Special::kGps:
+        if (h.has_gps) e.Add(Edit::Set(f.form, Geo(h.lat, h.lon, h.gps_accuracy_m)));
+        break;
+      case Special::kSignatures:
+        AddSignatures(e, h);
+        break;
+    }
+  });
   return e.Take();
 }
 
@@ -238,62 +259,15 @@ Result<RecordId> CreateHouseholdRecord(Store& store, const Household& h,
 }
 
 std::vector<Edit> VillageRegisterEdits(const VillageRegister& v) {
-  EditList e;
-  e.Text("county", v.county);
-  e.Text("township", v.township);
-  e.Text("village", v.village);
-  e.Int("register_year", v.year, true);
-  e.Int("registered_households", v.registered_households);
-  e.Int("registered_population", v.registered_population);
-  e.Int("rural_population", v.rural_population);
-  e.Int("assigned_households", v.assigned_households);
-  e.YesNo("poor_village", v.poor_village);
-  e.Int("village_exit_year", v.village_exit_year, true);
-  e.Text("team_leader", v.team_leader);
-  return e.Take();
+  return RecordEdits(fields::VillageTable(), v);
 }
 
 std::vector<Edit> MisidentificationReviewEdits(const MisidentificationReview& r) {
-  EditList e;
-  e.Text("household_ref", r.household_id);
-  e.Text("village", r.village);
-  e.Int("review_year", r.year, true);
-  e.One("review_kind", r.kind);
-  std::set<std::string> flags(r.comparison_flags.begin(), r.comparison_flags.end());
-  e.Many("comparison_flags", {flags.begin(), flags.end()});
-  e.One("conclusion", r.conclusion);
-  return e.Take();
+  return RecordEdits(fields::MisidentificationTable(), r);
 }
 
 std::vector<Edit> StatusReviewEdits(const Review& r) {
-  EditList e;
-  e.Text("household_ref", r.household_id);
-  e.Text("village", r.village);
-  e.One("transition", TransitionName(r.transition));
-  e.Int("review_year", r.year, true);
-  e.Text("reason", r.reason);
-  e.Day("assessment1_date", r.assessment1_day);
-  e.One("assessment1_outcome", r.assessment1_outcome);
-  e.Day("notice1_start", r.notice1_start);
-  if (r.notice1_start != kNoDay) {
-    e.YesNo("notice1_objection", r.notice1_objection);
-    if (r.notice1_objection) e.YesNo("notice1_objection_resolved", r.notice1_objection_resolved);
-  }
-  e.Day("comparison_date", r.comparison_day);
-  std::set<std::string> flags(r.comparison_flags.begin(), r.comparison_flags.end());
-  e.Many("comparison_flags", {flags.begin(), flags.end()});
-  if (!flags.empty()) e.YesNo("comparison_flags_handled", r.comparison_flags_handled);
-  e.Day("assessment2_date", r.assessment2_day);
-  e.One("assessment2_outcome", r.assessment2_outcome);
-  e.Day("notice2_start", r.notice2_start);
-  if (r.notice2_start != kNoDay) {
-    e.YesNo("notice2_objection", r.notice2_objection);
-    if (r.notice2_objection) e.YesNo("notice2_objection_resolved", r.notice2_objection_resolved);
-  }
-  e.Day("announcement_start", r.announcement_start);
-  e.Day("notification_date", r.notification_day);
-  e.Day("completed_date", r.completed_day);
-  return e.Take();
+  return RecordEdits(fields::ReviewTable(), r);
 }
 
 std::string DescribePath(const Household& h, const std::string& path) {

@@ -75,14 +75,8 @@ v1::FormDef FormJson(const std::string& json);
 // The demo household form shipped in forms/ (version "2024.1" or "2025.1").
 v1::FormDef HouseholdForm(const std::string& version = "2024.1");
 
-// Value builders.
-using testdata::Day;
-using testdata::Dec;
-using testdata::Geo;
-using testdata::Int;
-using testdata::Multi;
-using testdata::One;
-using testdata::Text;
+// Value builders (doorstep/core/values.h): Text, One, Many, Int, Dec, Day, Geo.
+using namespace doorstep::values;
 
 // A short signature for tests.
 SignatureInput TestSignature(const std::string& signer, const std::string& proxy = {});

@@ -6,12 +6,6 @@
 
 namespace doorstep::testdata {
 
-using doorstep::values::Day;
-using doorstep::values::Dec;
-using doorstep::values::Geo;
-using doorstep::values::Int;
-using doorstep::values::Many;
-using doorstep::values::One;
-using doorstep::values::Text;
+using namespace doorstep::values;  // Text, One, Many, Int, Dec, Day, Geo
 
 }  // namespace doorstep::testdata

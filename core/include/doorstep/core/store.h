@@ -91,7 +91,7 @@ struct Edit {
 struct ValidationError {
   std::string path;     // "members[..]/id_number", or "members" for repeat counts
   std::string code;     // required | constraint | type | choice | repeat_min | repeat_max |
-                        // signature_stale | signature_missing
+                        // signature_stale (a missing required signature is "required")
   std::string message;  // Chinese message from the form when it has one, else a generated one
 };
 
