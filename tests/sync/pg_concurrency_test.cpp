@@ -362,8 +362,7 @@ TEST_CASE("PostgreSQL store: two doorstep-server processes on one database, conc
           "[sync][pg]") {
   pg::Schemas pg;
   const std::string schema = pg.New();
-  const std::string binary =
-      (std::filesystem::path(DOORSTEP_BINARY_DIR) / "sync" / "server" / "doorstep-server").string();
+  const std::string binary = DOORSTEP_SERVER_PATH;
   INFO("the doorstep-server binary is built with the tests: " << binary);
   REQUIRE(std::filesystem::exists(binary));
   TempDir dir;
