@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "expression_test_util.h"
+#include "hang_guard.h"
 
 namespace doorstep::expr {
 namespace {
@@ -356,13 +357,17 @@ TEST_CASE("regex bounds", "[core][expr]") {
   CHECK(EvalFailure("regex('x', ${huge})", ctx).code() == Code::kInvalidArgument);
   CHECK(EvalFailure("regex('x', concat('(', 'a'))", ctx).code() == Code::kInvalidArgument);
 
-  // Catastrophic-backtracking patterns stay fast on the longest allowed subject.
-  auto start = std::chrono::steady_clock::now();
+  // Catastrophic-backtracking patterns complete with the right answer on the longest allowed
+  // subject, failing and matching alike. A backtracking engine would need some 2^1024 steps for
+  // these, i.e. never return: guard against a hang, not a speed check: 60 s.
+  ::doorstep::testing::HangGuard guard("regex() on catastrophic-backtracking patterns",
+                                       std::chrono::seconds(60));
   CHECK_FALSE(Truth("regex(${ok}, '(a*)*b')", ctx));
   CHECK_FALSE(Truth("regex(${ok}, '(a|aa)*c')", ctx));
   CHECK_FALSE(Truth("regex(${ok}, '(.*a){20}b')", ctx));
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  CHECK(elapsed < std::chrono::seconds(5));
+  CHECK(Truth("regex(${ok}, '(a*)*')", ctx));
+  CHECK(Truth("regex(${ok}, '(a|aa)*')", ctx));
+  CHECK(Truth("regex(${ok}, '(.*a){20}')", ctx));
 }
 
 TEST_CASE("references: first appearance order, no duplicates", "[core][expr]") {

@@ -4,7 +4,7 @@
 // from its SQLite file, and a ledger of what a tablet wrote, so a test can check that every change
 // landed exactly once.
 //
-// Definitions live in fault_harness_impl_test.cpp (the test binary compiles *_test.cpp only).
+// Definitions live in fault_harness.cpp (a helper source of doorstep_sync_tests).
 // Thread rules: as the pieces it holds (FaultProxy is thread-safe; the rest belongs to the test
 // thread, except ServerProcess::Kill, which a test calls while a tablet syncs on another thread).
 #pragma once

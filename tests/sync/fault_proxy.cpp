@@ -1,6 +1,6 @@
 // Definitions of fault_proxy.h: rules, the listener, rule choice and the connection log; the
-// connections themselves are in fault_proxy_conn_impl_test.cpp. No test cases here (the test
-// binary compiles tests/sync/*_test.cpp).
+// connections themselves are in fault_proxy_conn.cpp. A helper source of doorstep_sync_tests
+// (tests/CMakeLists.txt), no test cases here.
 #include "fault_proxy.h"
 
 #include <arpa/inet.h>

@@ -136,7 +136,7 @@ class FaultProxy {
   bool WaitUntil(const std::function<bool(const std::vector<ConnectionInfo>&)>& done,
                  std::chrono::milliseconds timeout);
 
-  class Conn;  // one proxied connection (fault_proxy_conn_impl_test.cpp)
+  class Conn;  // one proxied connection (fault_proxy_conn.cpp)
 
  private:
   static constexpr int kPollMs = 20;  // how often blocked threads look at the stop flag

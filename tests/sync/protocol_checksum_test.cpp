@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "doorstep/core/values.h"
 #include "doorstep/sync/checksum.h"
 
 namespace doorstep::sync {
@@ -21,17 +22,8 @@ RecordId Id(uint8_t fill) {
   return id;
 }
 
-v1::Value Text(const std::string& s) {
-  v1::Value v;
-  v.set_text(s);
-  return v;
-}
-
-v1::Value Int(int64_t i) {
-  v1::Value v;
-  v.set_integer(i);
-  return v;
-}
+using values::Int;
+using values::Text;
 
 using Field = std::tuple<RecordId, std::string, v1::Value>;
 

@@ -6,23 +6,18 @@
 #include <string>
 #include <vector>
 
+#include "doorstep/core/values.h"
 #include "doorstep/sync/merge.h"
 
 namespace doorstep::sync {
 namespace {
-
-v1::Value TextValue(const std::string& s) {
-  v1::Value v;
-  v.set_text(s);
-  return v;
-}
 
 FieldState State(int64_t version, HlcTimestamp hlc, std::string device, const std::string& text) {
   FieldState s;
   s.version = version;
   s.hlc = hlc;
   s.device_id = std::move(device);
-  s.value = TextValue(text);
+  s.value = values::Text(text);
   return s;
 }
 
@@ -33,7 +28,7 @@ IncomingChange Change(int64_t base, HlcTimestamp hlc, std::string device, const 
   c.hlc = hlc;
   c.device_id = std::move(device);
   c.cleared = cleared;
-  if (!cleared) c.value = TextValue(text);
+  if (!cleared) c.value = values::Text(text);
   return c;
 }
 
@@ -114,8 +109,8 @@ TEST_CASE("the merge rule, case by case", "[sync][protocol]") {
 }
 
 TEST_CASE("WinsByRule orders by HLC, then device bytes, then value bytes", "[sync][protocol]") {
-  const std::string v1 = TextValue("a").SerializeAsString();
-  const std::string v2 = TextValue("b").SerializeAsString();
+  const std::string v1 = values::Text("a").SerializeAsString();
+  const std::string v2 = values::Text("b").SerializeAsString();
   CHECK(WinsByRule(2, "a", v1, 1, "z", v2));
   CHECK_FALSE(WinsByRule(1, "z", v2, 2, "a", v1));
   CHECK(WinsByRule(1, "b", v1, 1, "a", v2));
@@ -139,8 +134,8 @@ TEST_CASE("WinsByRule is a strict order: exactly one side wins unless fully equa
           "[sync][protocol]") {
   std::mt19937_64 rng(11);
   const std::string devices[] = {"", "a", "b", "ab", "\xff", "dev-1", "dev-2"};
-  const std::string values[] = {"", TextValue("x").SerializeAsString(),
-                                TextValue("y").SerializeAsString(), std::string("\x80", 1)};
+  const std::string values[] = {"", values::Text("x").SerializeAsString(),
+                                values::Text("y").SerializeAsString(), std::string("\x80", 1)};
   for (int i = 0; i < 5000; ++i) {
     HlcTimestamp ah = rng() % 3, bh = rng() % 3;
     const std::string& ad = devices[rng() % 7];

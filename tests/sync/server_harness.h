@@ -3,7 +3,7 @@
 // (protobuf bodies, zstd / gzip / identity); and a builder for ChangeSets the way a tablet makes
 // them (sync::AddChange over core OutboxEntry values).
 //
-// Definitions live in server_harness_test.cpp (the test binary compiles tests/sync/*_test.cpp).
+// Definitions live in server_harness.cpp (a helper source of doorstep_sync_tests).
 #pragma once
 
 #include <catch2/catch.hpp>
