@@ -197,6 +197,103 @@ std::optional<double> PressureWidth(const std::vector<StrokePoint>& points, doub
   return base * (0.5 + average / kMaxPressure);
 }
 
+// Where the strokes are drawn: the canvas size and the shift applied to every point.
+struct Canvas {
+  int64_t width = 0;
+  int64_t height = 0;  // without the caption band
+  int64_t off_x = 0;
+  int64_t off_y = 0;
+};
+
+// The capture canvas when known, else the bounding box of the points plus a margin (points
+// shifted so the viewBox still starts at 0 0), widened for the caption.
+Canvas LayOut(const v1::Signature& signature, const StrokeList& strokes, double stroke_width,
+              const std::string& caption) {
+  Canvas c;
+  c.width = signature.canvas_width();
+  c.height = signature.canvas_height();
+  if (c.width != 0 && c.height != 0) return c;
+  const double pen = std::min(stroke_width, 1000.0);  // an absurd width must not overflow
+  const int64_t margin = std::max<int64_t>(8, static_cast<int64_t>(std::ceil(2 * pen)));
+  int64_t min_x = std::numeric_limits<int64_t>::max(), min_y = min_x;
+  int64_t max_x = std::numeric_limits<int64_t>::min(), max_y = max_x;
+  for (const auto& stroke : strokes) {
+    for (const StrokePoint& p : stroke) {
+      min_x = std::min<int64_t>(min_x, p.x);
+      max_x = std::max<int64_t>(max_x, p.x);
+      min_y = std::min<int64_t>(min_y, p.y);
+      max_y = std::max<int64_t>(max_y, p.y);
+    }
+  }
+  if (strokes.empty()) min_x = max_x = min_y = max_y = 0;
+  c.width = max_x - min_x + 2 * margin;
+  c.height = max_y - min_y + 2 * margin;
+  c.off_x = margin - min_x;
+  c.off_y = margin - min_y;
+  if (!caption.empty()) {
+    c.width = std::max(c.width, EstimateTextWidth(caption) + 2 * kCaptionInset);
+  }
+  return c;
+}
+
+// Appends one stroke: a filled circle for a single point, else a path (with its own width when
+// the stroke has pressure).
+void AppendStroke(std::string* out, const std::vector<StrokePoint>& stroke, const Canvas& canvas,
+                  double stroke_width, const std::string& color) {
+  const std::optional<double> pressure_width = PressureWidth(stroke, stroke_width);
+  const double w = pressure_width.value_or(stroke_width);
+  if (stroke.size() == 1) {
+    // A dot: a filled circle as wide as the pen.
+    out->append("<circle cx=\"");
+    AppendInt(out, int64_t{stroke[0].x} + canvas.off_x);
+    out->append("\" cy=\"");
+    AppendInt(out, int64_t{stroke[0].y} + canvas.off_y);
+    out->append("\" r=\"");
+    AppendNumber(out, std::max(w / 2, 0.5));
+    out->append("\" fill=\"");
+    AppendXmlEscaped(out, color);
+    out->append("\" stroke=\"none\"/>\n");
+    return;
+  }
+  out->append("<path ");
+  AppendStrokePath(out, stroke, canvas.off_x, canvas.off_y);
+  if (pressure_width.has_value()) {
+    out->append(" stroke-width=\"");
+    AppendNumber(out, w);
+    out->push_back('"');
+  }
+  out->append("/>\n");
+}
+
+// Appends the group of strokes (nothing when there are none).
+void AppendStrokes(std::string* out, const StrokeList& strokes, const Canvas& canvas,
+                   double stroke_width, const std::string& color) {
+  if (strokes.empty()) return;
+  out->append("<g fill=\"none\" stroke=\"");
+  AppendXmlEscaped(out, color);
+  out->append("\" stroke-width=\"");
+  AppendNumber(out, stroke_width);
+  out->append("\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\n");
+  for (const auto& stroke : strokes) AppendStroke(out, stroke, canvas, stroke_width, color);
+  out->append("</g>\n");
+}
+
+// Appends the caption under a canvas `height` high.
+void AppendCaption(std::string* out, const std::string& caption, int64_t height,
+                   const std::string& color) {
+  out->append("<text x=\"");
+  AppendInt(out, kCaptionInset);
+  out->append("\" y=\"");
+  AppendInt(out, height + kCaptionBaseline);
+  out->append("\" font-family=\"sans-serif\" font-size=\"");
+  AppendInt(out, kFontSize);
+  out->append("\" fill=\"");
+  AppendXmlEscaped(out, color);
+  out->append("\">");
+  AppendXmlEscaped(out, caption);
+  out->append("</text>\n");
+}
+
 }  // namespace
 
 std::string RenderSvg(const v1::Signature& signature, const SvgOptions& options) {
@@ -210,95 +307,22 @@ std::string RenderSvg(const v1::Signature& signature, const SvgOptions& options)
     if (points.ok() && !points->empty()) strokes.push_back(std::move(points).value());
   }
   const std::string caption = options.include_caption ? Caption(signature) : std::string();
-
-  // Canvas: the capture canvas when known, else the bounding box of the points plus a margin
-  // (points shifted so the viewBox still starts at 0 0).
-  int64_t width = signature.canvas_width();
-  int64_t height = signature.canvas_height();
-  int64_t off_x = 0, off_y = 0;
-  if (width == 0 || height == 0) {
-    const double pen = std::min(stroke_width, 1000.0);  // an absurd width must not overflow
-    const int64_t margin = std::max<int64_t>(8, static_cast<int64_t>(std::ceil(2 * pen)));
-    int64_t min_x = std::numeric_limits<int64_t>::max(), min_y = min_x;
-    int64_t max_x = std::numeric_limits<int64_t>::min(), max_y = max_x;
-    for (const auto& stroke : strokes) {
-      for (const StrokePoint& p : stroke) {
-        min_x = std::min<int64_t>(min_x, p.x);
-        max_x = std::max<int64_t>(max_x, p.x);
-        min_y = std::min<int64_t>(min_y, p.y);
-        max_y = std::max<int64_t>(max_y, p.y);
-      }
-    }
-    if (strokes.empty()) min_x = max_x = min_y = max_y = 0;
-    width = max_x - min_x + 2 * margin;
-    height = max_y - min_y + 2 * margin;
-    off_x = margin - min_x;
-    off_y = margin - min_y;
-    if (!caption.empty()) {
-      width = std::max(width, EstimateTextWidth(caption) + 2 * kCaptionInset);
-    }
-  }
-  const int64_t total_height = caption.empty() ? height : height + kCaptionBand;
+  const Canvas canvas = LayOut(signature, strokes, stroke_width, caption);
+  const int64_t total_height = caption.empty() ? canvas.height : canvas.height + kCaptionBand;
 
   std::string out;
   out.reserve(512 + PointCount(signature) * 24);
   out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
-  AppendInt(&out, width);
+  AppendInt(&out, canvas.width);
   out.append("\" height=\"");
   AppendInt(&out, total_height);
   out.append("\" viewBox=\"0 0 ");
-  AppendInt(&out, width);
+  AppendInt(&out, canvas.width);
   out.push_back(' ');
   AppendInt(&out, total_height);
   out.append("\">\n");
-
-  if (!strokes.empty()) {
-    out.append("<g fill=\"none\" stroke=\"");
-    AppendXmlEscaped(&out, options.color);
-    out.append("\" stroke-width=\"");
-    AppendNumber(&out, stroke_width);
-    out.append("\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\n");
-    for (const auto& stroke : strokes) {
-      const std::optional<double> pressure_width = PressureWidth(stroke, stroke_width);
-      const double w = pressure_width.value_or(stroke_width);
-      if (stroke.size() == 1) {
-        // A dot: a filled circle as wide as the pen.
-        out.append("<circle cx=\"");
-        AppendInt(&out, int64_t{stroke[0].x} + off_x);
-        out.append("\" cy=\"");
-        AppendInt(&out, int64_t{stroke[0].y} + off_y);
-        out.append("\" r=\"");
-        AppendNumber(&out, std::max(w / 2, 0.5));
-        out.append("\" fill=\"");
-        AppendXmlEscaped(&out, options.color);
-        out.append("\" stroke=\"none\"/>\n");
-        continue;
-      }
-      out.append("<path ");
-      AppendStrokePath(&out, stroke, off_x, off_y);
-      if (pressure_width.has_value()) {
-        out.append(" stroke-width=\"");
-        AppendNumber(&out, w);
-        out.push_back('"');
-      }
-      out.append("/>\n");
-    }
-    out.append("</g>\n");
-  }
-
-  if (!caption.empty()) {
-    out.append("<text x=\"");
-    AppendInt(&out, kCaptionInset);
-    out.append("\" y=\"");
-    AppendInt(&out, height + kCaptionBaseline);
-    out.append("\" font-family=\"sans-serif\" font-size=\"");
-    AppendInt(&out, kFontSize);
-    out.append("\" fill=\"");
-    AppendXmlEscaped(&out, options.color);
-    out.append("\">");
-    AppendXmlEscaped(&out, caption);
-    out.append("</text>\n");
-  }
+  AppendStrokes(&out, strokes, canvas, stroke_width, options.color);
+  if (!caption.empty()) AppendCaption(&out, caption, canvas.height, options.color);
   out.append("</svg>");
   return out;
 }

@@ -100,6 +100,56 @@ Result<v1::Value> ParseAttachment(const FieldInfo& field, std::string_view text)
   return v;
 }
 
+// Why a field of `type` cannot be set from text at all, or nullptr when it can.
+const char* NotSettableFromText(v1::FieldType type) {
+  switch (type) {
+    case v1::SIGNATURE:
+      return "a signature cannot be set from text; use `doorstep sign`";
+    case v1::REPEAT:
+      return "a repeat holds instances, not a value; use `doorstep record add-member`";
+    case v1::GROUP:
+      return "a group holds no value; set the fields inside it";
+    case v1::NOTE:
+      return "a note is read-only and holds no value";
+    default:
+      return nullptr;
+  }
+}
+
+Result<v1::Value> ParseSelectOne(const CompiledForm& form, const FieldInfo& field,
+                                 std::string_view text) {
+  std::string choice(text);
+  if (!form.HasChoice(field, choice)) {
+    return Invalid(field, "not a choice of list '" + field.def->choice_list() + "'");
+  }
+  v1::Value v;
+  v.set_select_one(std::move(choice));
+  return v;
+}
+
+// Choices separated by spaces or commas, stored sorted and without duplicates.
+Result<v1::Value> ParseSelectMultiple(const CompiledForm& form, const FieldInfo& field,
+                                      std::string_view text) {
+  std::vector<std::string> values;
+  for (auto token : SplitTokens(text)) {
+    std::string choice(token);
+    if (!form.HasChoice(field, choice)) {
+      return Invalid(field, "not a choice of list '" + field.def->choice_list() +
+                                "' (separate several choices with spaces or commas)");
+    }
+    values.push_back(std::move(choice));
+  }
+  if (values.empty()) {
+    return Invalid(field, "no choice given; use `doorstep record clear` to clear a field");
+  }
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  v1::Value v;
+  auto* sm = v.mutable_select_multiple();
+  for (auto& s : values) sm->add_values(std::move(s));
+  return v;
+}
+
 }  // namespace
 
 Result<v1::Value> ParseValueText(const CompiledForm& form, const FieldInfo& field,
@@ -111,19 +161,7 @@ Result<v1::Value> ParseValueText(const CompiledForm& form, const FieldInfo& fiel
     v.set_text(std::string(text));
     return v;
   }
-  switch (type) {
-    case v1::SIGNATURE:
-      return Invalid(field, "a signature cannot be set from text; use `doorstep sign`");
-    case v1::REPEAT:
-      return Invalid(field,
-                     "a repeat holds instances, not a value; use `doorstep record add-member`");
-    case v1::GROUP:
-      return Invalid(field, "a group holds no value; set the fields inside it");
-    case v1::NOTE:
-      return Invalid(field, "a note is read-only and holds no value");
-    default:
-      break;
-  }
+  if (const char* why = NotSettableFromText(type)) return Invalid(field, why);
   if (text.empty()) {
     return Invalid(field, "empty value; use `doorstep record clear` to clear a field");
   }
@@ -152,33 +190,10 @@ Result<v1::Value> ParseValueText(const CompiledForm& form, const FieldInfo& fiel
       v.set_date(days);
       return v;
     }
-    case v1::SELECT_ONE: {
-      std::string choice(text);
-      if (!form.HasChoice(field, choice)) {
-        return Invalid(field, "not a choice of list '" + field.def->choice_list() + "'");
-      }
-      v.set_select_one(std::move(choice));
-      return v;
-    }
-    case v1::SELECT_MULTIPLE: {
-      std::vector<std::string> values;
-      for (auto token : SplitTokens(text)) {
-        std::string choice(token);
-        if (!form.HasChoice(field, choice)) {
-          return Invalid(field, "not a choice of list '" + field.def->choice_list() +
-                                    "' (separate several choices with spaces or commas)");
-        }
-        values.push_back(std::move(choice));
-      }
-      if (values.empty()) {
-        return Invalid(field, "no choice given; use `doorstep record clear` to clear a field");
-      }
-      std::sort(values.begin(), values.end());
-      values.erase(std::unique(values.begin(), values.end()), values.end());
-      auto* sm = v.mutable_select_multiple();
-      for (auto& s : values) sm->add_values(std::move(s));
-      return v;
-    }
+    case v1::SELECT_ONE:
+      return ParseSelectOne(form, field, text);
+    case v1::SELECT_MULTIPLE:
+      return ParseSelectMultiple(form, field, text);
     case v1::GEOPOINT:
       return ParseGeopoint(field, text);
     case v1::ATTACHMENT:

@@ -91,139 +91,176 @@ std::string ColumnWhere(uint32_t column) {
   return "column " + std::to_string(column);
 }
 
-Status Tokenize(std::string_view s, std::vector<Token>* out) {
-  out->clear();
-  size_t i = 0;
-  auto push = [&](Tok type, size_t start, size_t end) {
+namespace {
+
+// Splits one source into tokens: Run() skips spaces and hands each token's first character to
+// the Lex* method for its kind, which consumes the token from pos_.
+class Lexer {
+ public:
+  Lexer(std::string_view s, std::vector<Token>* out) : s_(s), out_(out) {}
+
+  Status Run() {
+    while (pos_ < s_.size()) {
+      char c = s_[pos_];
+      if (IsSpace(c)) {
+        ++pos_;
+        continue;
+      }
+      Status st = LexToken(c);
+      if (!st.ok()) return st;
+    }
+    Push(Tok::kEnd, s_.size(), s_.size());
+    return Status::Ok();
+  }
+
+ private:
+  Token* Push(Tok type, size_t start, size_t end) {
     Token t;
     t.type = type;
     t.offset = static_cast<uint32_t>(start);
-    t.text = s.substr(start, end - start);
+    t.text = s_.substr(start, end - start);
     t.value = t.text;
-    out->push_back(t);
-    return &out->back();
-  };
-  while (i < s.size()) {
-    char c = s[i];
-    if (IsSpace(c)) {
-      ++i;
-      continue;
+    out_->push_back(t);
+    return &out_->back();
+  }
+
+  Status LexToken(char c) {
+    if (IsDigit(c) || (c == '.' && pos_ + 1 < s_.size() && IsDigit(s_[pos_ + 1]))) {
+      LexNumber();
+      return Status::Ok();
     }
-    size_t start = i;
-    if (IsDigit(c) || (c == '.' && i + 1 < s.size() && IsDigit(s[i + 1]))) {
-      while (i < s.size() && IsDigit(s[i])) ++i;
-      if (i < s.size() && s[i] == '.') {
-        ++i;
-        while (i < s.size() && IsDigit(s[i])) ++i;
-      }
-      push(Tok::kNumber, start, i)->number = ParseNumber(s.substr(start, i - start));
-      continue;
-    }
-    if (c == '\'' || c == '"') {
-      size_t close = s.find(c, i + 1);
-      if (close == std::string_view::npos) {
-        return LexError(static_cast<uint32_t>(start), "unterminated string literal");
-      }
-      i = close + 1;
-      push(Tok::kString, start, i)->value = s.substr(start + 1, close - start - 1);
-      continue;
-    }
-    if (c == '$') {
-      if (i + 1 >= s.size() || s[i + 1] != '{') {
-        return LexError(static_cast<uint32_t>(start), "expected '{' after '$'; write ${name}");
-      }
-      size_t name_start = i + 2;
-      if (name_start >= s.size() || !IsNameStart(s[name_start])) {
-        return LexError(static_cast<uint32_t>(name_start),
-                        "expected a field name after '${' (letters, digits and '_', not "
-                        "starting with a digit)");
-      }
-      size_t j = name_start;
-      while (j < s.size() && IsNameChar(s[j])) ++j;
-      if (j >= s.size() || s[j] != '}') {
-        return LexError(static_cast<uint32_t>(j),
-                        "expected '}' to close '${' at column " + std::to_string(start + 1));
-      }
-      i = j + 1;
-      push(Tok::kRef, start, i)->value = s.substr(name_start, j - name_start);
-      continue;
-    }
+    if (c == '\'' || c == '"') return LexString(c);
+    if (c == '$') return LexRef();
     if (IsNameStart(c)) {
-      ++i;
-      while (true) {
-        while (i < s.size() && IsNameChar(s[i])) ++i;
-        // A hyphen joins name parts only when a name part follows: "starts-with", not "a-1".
-        if (i + 1 < s.size() && s[i] == '-' && IsNameStart(s[i + 1])) {
-          ++i;
-          continue;
-        }
-        break;
-      }
-      push(Tok::kName, start, i);
-      continue;
+      LexName();
+      return Status::Ok();
     }
-    char next = i + 1 < s.size() ? s[i + 1] : '\0';
-    Tok op = Tok::kEnd;
+    return LexOperator(c);
+  }
+
+  // 12, 3.5, .5
+  void LexNumber() {
+    size_t start = pos_;
+    while (pos_ < s_.size() && IsDigit(s_[pos_])) ++pos_;
+    if (pos_ < s_.size() && s_[pos_] == '.') {
+      ++pos_;
+      while (pos_ < s_.size() && IsDigit(s_[pos_])) ++pos_;
+    }
+    Push(Tok::kNumber, start, pos_)->number = ParseNumber(s_.substr(start, pos_ - start));
+  }
+
+  // 'text' or "text": up to the next quote of the same kind (no escapes).
+  Status LexString(char quote) {
+    size_t start = pos_;
+    size_t close = s_.find(quote, pos_ + 1);
+    if (close == std::string_view::npos) {
+      return LexError(static_cast<uint32_t>(start), "unterminated string literal");
+    }
+    pos_ = close + 1;
+    Push(Tok::kString, start, pos_)->value = s_.substr(start + 1, close - start - 1);
+    return Status::Ok();
+  }
+
+  // ${name}
+  Status LexRef() {
+    size_t start = pos_;
+    if (pos_ + 1 >= s_.size() || s_[pos_ + 1] != '{') {
+      return LexError(static_cast<uint32_t>(start), "expected '{' after '$'; write ${name}");
+    }
+    size_t name_start = pos_ + 2;
+    if (name_start >= s_.size() || !IsNameStart(s_[name_start])) {
+      return LexError(static_cast<uint32_t>(name_start),
+                      "expected a field name after '${' (letters, digits and '_', not "
+                      "starting with a digit)");
+    }
+    size_t j = name_start;
+    while (j < s_.size() && IsNameChar(s_[j])) ++j;
+    if (j >= s_.size() || s_[j] != '}') {
+      return LexError(static_cast<uint32_t>(j),
+                      "expected '}' to close '${' at column " + std::to_string(start + 1));
+    }
+    pos_ = j + 1;
+    Push(Tok::kRef, start, pos_)->value = s_.substr(name_start, j - name_start);
+    return Status::Ok();
+  }
+
+  void LexName() {
+    size_t start = pos_;
+    ++pos_;
+    while (true) {
+      while (pos_ < s_.size() && IsNameChar(s_[pos_])) ++pos_;
+      // A hyphen joins name parts only when a name part follows: "starts-with", not "a-1".
+      if (pos_ + 1 < s_.size() && s_[pos_] == '-' && IsNameStart(s_[pos_ + 1])) {
+        ++pos_;
+        continue;
+      }
+      break;
+    }
+    Push(Tok::kName, start, pos_);
+  }
+
+  Status LexOperator(char c) {
+    size_t start = pos_;
+    char next = pos_ + 1 < s_.size() ? s_[pos_ + 1] : '\0';
+    if (c == '=' && next == '=') {
+      return LexError(static_cast<uint32_t>(start), "'==' is not an operator; use '='");
+    }
     size_t len = 1;
+    Tok op = OperatorAt(c, next, &len);
+    if (op == Tok::kEnd) {
+      return LexError(static_cast<uint32_t>(start), UnexpectedCharacter(s_, pos_));
+    }
+    pos_ += len;
+    Push(op, start, pos_);
+    return Status::Ok();
+  }
+
+  // The operator starting with `c` (followed by `next`) and its length; kEnd when none.
+  static Tok OperatorAt(char c, char next, size_t* len) {
     switch (c) {
       case '.':
-        op = Tok::kDot;
-        break;
+        return Tok::kDot;
       case '(':
-        op = Tok::kLParen;
-        break;
+        return Tok::kLParen;
       case ')':
-        op = Tok::kRParen;
-        break;
+        return Tok::kRParen;
       case ',':
-        op = Tok::kComma;
-        break;
+        return Tok::kComma;
       case '+':
-        op = Tok::kPlus;
-        break;
+        return Tok::kPlus;
       case '-':
-        op = Tok::kMinus;
-        break;
+        return Tok::kMinus;
       case '*':
-        op = Tok::kStar;
-        break;
+        return Tok::kStar;
       case '=':
-        if (next == '=') {
-          return LexError(static_cast<uint32_t>(start), "'==' is not an operator; use '='");
-        }
-        op = Tok::kEq;
-        break;
+        return Tok::kEq;
       case '!':
-        if (next == '=') {
-          op = Tok::kNe;
-          len = 2;
-        }
-        break;
+        if (next != '=') return Tok::kEnd;
+        *len = 2;
+        return Tok::kNe;
       case '<':
-        op = Tok::kLt;
-        if (next == '=') {
-          op = Tok::kLe;
-          len = 2;
-        }
-        break;
+        if (next != '=') return Tok::kLt;
+        *len = 2;
+        return Tok::kLe;
       case '>':
-        op = Tok::kGt;
-        if (next == '=') {
-          op = Tok::kGe;
-          len = 2;
-        }
-        break;
+        if (next != '=') return Tok::kGt;
+        *len = 2;
+        return Tok::kGe;
       default:
-        break;
+        return Tok::kEnd;
     }
-    if (op == Tok::kEnd) {
-      return LexError(static_cast<uint32_t>(start), UnexpectedCharacter(s, i));
-    }
-    i += len;
-    push(op, start, i);
   }
-  push(Tok::kEnd, s.size(), s.size());
-  return Status::Ok();
+
+  std::string_view s_;
+  std::vector<Token>* out_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+Status Tokenize(std::string_view s, std::vector<Token>* out) {
+  out->clear();
+  return Lexer(s, out).Run();
 }
 
 }  // namespace doorstep::expr::detail

@@ -19,100 +19,132 @@ int64_t Mul(int64_t a, int64_t b) {
   return a > kSaturate / std::max<int64_t>(b, 1) ? kSaturate : a * b;
 }
 
-// Estimates the automaton size of `p`: atoms count 1, alternatives and sequences add, a
-// quantifier multiplies the preceding atom by its largest count. Not a validator: invalid
-// patterns get some estimate and are rejected by std::regex afterwards.
-int64_t EstimateWeight(std::string_view p) {
+// The estimate being summed: one frame per open group; atoms count 1, alternatives and sequences
+// add, a quantifier multiplies the preceding atom by its largest count.
+class WeightStack {
+ public:
+  void Atom(int64_t w) {
+    stack_.back().seq = std::min(kSaturate, stack_.back().seq + w);
+    stack_.back().last = w;
+  }
+  void Repeat(int64_t count) {
+    Frame& f = stack_.back();
+    int64_t extra = Mul(f.last, std::max<int64_t>(count, 1) - 1);
+    f.seq = std::min(kSaturate, f.seq + extra);
+    f.last = Mul(f.last, std::max<int64_t>(count, 1));
+  }
+  void Open() { stack_.emplace_back(); }
+  // Closes the innermost group, which becomes an atom of its enclosing sequence; a ')' without a
+  // group is ignored.
+  void Close() {
+    if (stack_.size() == 1) return;
+    Frame f = stack_.back();
+    stack_.pop_back();
+    Atom(std::min(kSaturate, f.alternatives + f.seq + 1));
+  }
+  void Alternative() {
+    Frame& f = stack_.back();
+    f.alternatives = std::min(kSaturate, f.alternatives + f.seq);
+    f.seq = 0;
+    f.last = 0;
+  }
+  int64_t Total() const {
+    int64_t total = 0;
+    for (const Frame& f : stack_) total = std::min(kSaturate, total + f.alternatives + f.seq);
+    return total;
+  }
+
+ private:
   struct Frame {
     int64_t alternatives = 0;  // finished alternatives
     int64_t seq = 0;           // current sequence
     int64_t last = 0;          // weight of the last atom (what a quantifier repeats)
   };
-  std::vector<Frame> stack(1);
-  auto atom = [&](int64_t w) {
-    stack.back().seq = std::min(kSaturate, stack.back().seq + w);
-    stack.back().last = w;
+  std::vector<Frame> stack_ = std::vector<Frame>(1);
+};
+
+// The index of the ']' closing the bracket expression that opens at p[i] (p.size() or past it
+// when unclosed).
+size_t BracketEnd(std::string_view p, size_t i) {
+  size_t j = i + 1;
+  if (j < p.size() && p[j] == '^') ++j;
+  if (j < p.size() && p[j] == ']') ++j;
+  while (j < p.size() && p[j] != ']') j += p[j] == '\\' ? 2 : 1;
+  return j;
+}
+
+// Reads a {n}, {n,} or {n,m} repetition opening at p[i]: its largest count ({n,}: n copies and a
+// loop, n + 1) and the index of its '}'. False when the '{' is a literal.
+bool ParseBraces(std::string_view p, size_t i, int64_t* count, size_t* close) {
+  size_t j = i + 1;
+  auto number = [&](int64_t* out) {
+    size_t from = j;
+    int64_t v = 0;
+    for (; j < p.size() && p[j] >= '0' && p[j] <= '9'; ++j) {
+      v = std::min(kSaturate, v * 10 + (p[j] - '0'));
+    }
+    *out = v;
+    return j > from;
   };
-  auto repeat = [&](int64_t count) {
-    Frame& f = stack.back();
-    int64_t extra = Mul(f.last, std::max<int64_t>(count, 1) - 1);
-    f.seq = std::min(kSaturate, f.seq + extra);
-    f.last = Mul(f.last, std::max<int64_t>(count, 1));
-  };
+  int64_t n = 0, m = 0;
+  bool valid = number(&n);
+  *count = n;
+  if (valid && j < p.size() && p[j] == ',') {
+    ++j;
+    *count = number(&m) ? std::max(n, m) : n + 1;
+  }
+  if (!valid || j >= p.size() || p[j] != '}') return false;
+  *close = j;
+  return true;
+}
+
+// Estimates the automaton size of `p` (see WeightStack). Not a validator: invalid patterns get
+// some estimate and are rejected by std::regex afterwards.
+int64_t EstimateWeight(std::string_view p) {
+  WeightStack w;
   for (size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    switch (c) {
+    switch (p[i]) {
       case '\\':
         ++i;
-        atom(1);
+        w.Atom(1);
         break;
-      case '[': {
-        size_t j = i + 1;
-        if (j < p.size() && p[j] == '^') ++j;
-        if (j < p.size() && p[j] == ']') ++j;
-        while (j < p.size() && p[j] != ']') j += p[j] == '\\' ? 2 : 1;
-        i = j;
-        atom(1);
+      case '[':
+        i = BracketEnd(p, i);
+        w.Atom(1);
         break;
-      }
       case '(':
-        stack.emplace_back();
+        w.Open();
         if (i + 2 < p.size() && p[i + 1] == '?') i += 2;  // (?: (?= (?!
         break;
-      case ')': {
-        if (stack.size() == 1) break;
-        Frame f = stack.back();
-        stack.pop_back();
-        atom(std::min(kSaturate, f.alternatives + f.seq + 1));
+      case ')':
+        w.Close();
         break;
-      }
-      case '|': {
-        Frame& f = stack.back();
-        f.alternatives = std::min(kSaturate, f.alternatives + f.seq);
-        f.seq = 0;
-        f.last = 0;
+      case '|':
+        w.Alternative();
         break;
-      }
       case '*':
       case '+':
       case '?':
-        repeat(2);
+        w.Repeat(2);
         if (i + 1 < p.size() && p[i + 1] == '?') ++i;  // lazy quantifier
         break;
       case '{': {
-        size_t j = i + 1;
-        auto number = [&](int64_t* out) {
-          size_t from = j;
-          int64_t v = 0;
-          for (; j < p.size() && p[j] >= '0' && p[j] <= '9'; ++j) {
-            v = std::min(kSaturate, v * 10 + (p[j] - '0'));
-          }
-          *out = v;
-          return j > from;
-        };
-        int64_t n = 0, m = 0;
-        bool valid = number(&n);
-        int64_t count = n;
-        if (valid && j < p.size() && p[j] == ',') {
-          ++j;
-          count = number(&m) ? std::max(n, m) : n + 1;  // {n,}: n copies and a loop
-        }
-        if (valid && j < p.size() && p[j] == '}') {
-          repeat(count);
-          i = j;
+        int64_t count = 0;
+        size_t close = 0;
+        if (ParseBraces(p, i, &count, &close)) {
+          w.Repeat(count);
+          i = close;
         } else {
-          atom(1);  // a literal '{'
+          w.Atom(1);  // a literal '{'
         }
         break;
       }
       default:
-        atom(1);
+        w.Atom(1);
         break;
     }
   }
-  int64_t total = 0;
-  for (const Frame& f : stack) total = std::min(kSaturate, total + f.alternatives + f.seq);
-  return total;
+  return w.Total();
 }
 
 std::string Explain(const std::regex_error& e) {

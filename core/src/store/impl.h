@@ -3,6 +3,7 @@
 //   schema.cpp   migrations by PRAGMA user_version
 //   store.cpp    open, identity, forms
 //   write.cpp    the write path: edits, calculations, outbox, audit (one transaction per call)
+//   edit_session.cpp  the write path's in-memory phases: edits applied, calculations, validation
 //   read.cpp     records, validation, signatures, outbox and audit queries
 //   migrate.cpp  moving a draft to another form version
 //   attachments.cpp  content-addressed blobs (photos) and their upload bookkeeping
@@ -67,6 +68,11 @@ class Store::Impl {
   Result<std::vector<std::string>> ApplyEdits(
       LoadedRecord& rec, const std::vector<Edit>& edits, bool finalize, ValidationReport* report,
       const std::vector<std::pair<std::string, v1::Value>>& metadata = {});
+  // ApplyEdits' persist phase: writes each path of `originals` (path -> value as loaded) whose
+  // value in `rec` differs, then the record row and the clock.
+  Status PersistEdits(LoadedRecord& rec,
+                      const std::map<std::string, std::optional<v1::Value>>& originals,
+                      HlcTimestamp now);
   // Writes one value change (set when `value` is non-null, clear otherwise) with outbox and audit.
   // Derived (calculated) values are stored but neither pushed nor audited: every side recomputes.
   Status WriteValue(LoadedRecord& rec, const std::string& path, const v1::Value* old_value,

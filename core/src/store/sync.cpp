@@ -177,6 +177,90 @@ Result<std::map<std::string, size_t>> Store::PushableCountByScope() {
   return counts;
 }
 
+namespace {
+
+// Keeps, in the audit trail, the local version of `path` that a server value replaces: `live`
+// (nullptr when cleared) as written at `row`'s HLC by `row`'s author.
+Status AuditReplaced(store::Db& db, LoadedRecord& rec, const std::string& rid,
+                     const std::string& path, const v1::Value* live, const LoadedRecord::Row& row) {
+  DS_ASSIGN_OR_RETURN(auto audit, db.Prepare(
+      "INSERT INTO audit(record_id, seq, path, value, hlc, author) VALUES(?, ?, ?, ?, ?, ?)"));
+  return audit.BindBlob(1, rid)
+      .Bind(2, rec.next_audit_seq++)
+      .Bind(3, path)
+      .BindBlob(4, live != nullptr ? live->SerializeAsString() : std::string())
+      .Bind(5, static_cast<int64_t>(row.hlc))
+      .Bind(6, row.author)
+      .Run();
+}
+
+// The local value of a pushed path lost a conflict: keep it in the audit trail, take the winner.
+Status AdoptServerValue(Store::Impl& impl, LoadedRecord& rec, const std::string& rid,
+                        const PushAck& ack) {
+  auto& db = *impl.db;
+  auto row_meta = rec.rows.find(ack.path);
+  auto live = rec.values.find(ack.path);
+  DS_RETURN_IF_ERROR(AuditReplaced(db, rec, rid, ack.path,
+                                   live != rec.values.end() ? &live->second : nullptr,
+                                   row_meta->second));
+  DS_ASSIGN_OR_RETURN(int64_t author, impl.AuthorId(ack.value_author));
+  DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+      "UPDATE value SET value = ?, hlc = ?, author = ?, version = ?, pending = NULL "
+      "WHERE record_id = ? AND path = ?"));
+  DS_RETURN_IF_ERROR(upd.BindBlob(1, ack.value ? ack.value->SerializeAsString() : std::string())
+                         .Bind(2, static_cast<int64_t>(ack.value_hlc))
+                         .Bind(3, author)
+                         .Bind(4, ack.version)
+                         .BindBlob(5, rid)
+                         .Bind(6, ack.path)
+                         .Run());
+  impl.hlc->Observe(ack.value_hlc);
+  if (ack.value) {
+    rec.values[ack.path] = *ack.value;
+  } else {
+    rec.values.erase(ack.path);
+  }
+  row_meta->second.hlc = ack.value_hlc;
+  row_meta->second.author = author;
+  row_meta->second.cleared = !ack.value;
+  return Status::Ok();
+}
+
+// Applies the server's answer for one pushed value. Records whose values it replaces are loaded
+// into `adopted` (record bytes -> record) for their calculations to be recomputed.
+Status AcknowledgeValue(Store::Impl& impl, std::map<std::string, LoadedRecord>& adopted,
+                        const std::string& rid, const PushAck& ack) {
+  auto& db = *impl.db;
+  DS_ASSIGN_OR_RETURN(auto sel, db.Prepare(
+      "SELECT hlc, value, author FROM value WHERE record_id = ? AND path = ? AND pending IS NOT NULL"));
+  sel.BindBlob(1, rid).Bind(2, ack.path);
+  DS_ASSIGN_OR_RETURN(bool row, sel.Step());
+  if (!row) return Status::Ok();  // already acknowledged (a replayed answer)
+  const bool unchanged = static_cast<HlcTimestamp>(sel.Int(0)) == ack.pushed_hlc;
+  if (!unchanged) {
+    // Edited again during the push: stays pending, on top of the version the server now has.
+    DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+        "UPDATE value SET version = ? WHERE record_id = ? AND path = ?"));
+    return upd.Bind(1, ack.version).BindBlob(2, rid).Bind(3, ack.path).Run();
+  }
+  if (ack.adopt && !ack.quarantined) {
+    auto it = adopted.find(rid);
+    if (it == adopted.end()) {
+      DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl.Load(ack.record_id));
+      it = adopted.emplace(rid, std::move(rec)).first;
+    }
+    return AdoptServerValue(impl, it->second, rid, ack);
+  }
+  DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+      "UPDATE value SET version = ?, pending = NULL WHERE record_id = ? AND path = ?"));
+  return upd.Bind(1, ack.quarantined ? int64_t{0} : ack.version)
+      .BindBlob(2, rid)
+      .Bind(3, ack.path)
+      .Run();
+}
+
+}  // namespace
+
 Status Store::AcknowledgePush(const std::vector<PushAck>& acks, uint64_t next_batch_seq) {
   DS_RETURN_IF_ERROR(impl_->RequireAuthor());
   auto& db = *impl_->db;
@@ -186,67 +270,7 @@ Status Store::AcknowledgePush(const std::vector<PushAck>& acks, uint64_t next_ba
   for (const auto& ack : acks) {
     std::string rid(ack.record_id.AsBytes());
     touched.insert(rid);
-    DS_ASSIGN_OR_RETURN(auto sel, db.Prepare(
-        "SELECT hlc, value, author FROM value WHERE record_id = ? AND path = ? AND pending IS NOT NULL"));
-    sel.BindBlob(1, rid).Bind(2, ack.path);
-    DS_ASSIGN_OR_RETURN(bool row, sel.Step());
-    if (!row) continue;  // already acknowledged (a replayed answer)
-    const bool unchanged = static_cast<HlcTimestamp>(sel.Int(0)) == ack.pushed_hlc;
-    if (!unchanged) {
-      // Edited again during the push: stays pending, on top of the version the server now has.
-      DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
-          "UPDATE value SET version = ? WHERE record_id = ? AND path = ?"));
-      DS_RETURN_IF_ERROR(upd.Bind(1, ack.version).BindBlob(2, rid).Bind(3, ack.path).Run());
-      continue;
-    }
-    if (ack.adopt && !ack.quarantined) {
-      auto it = adopted.find(rid);
-      if (it == adopted.end()) {
-        DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(ack.record_id));
-        it = adopted.emplace(rid, std::move(rec)).first;
-      }
-      LoadedRecord& rec = it->second;
-      // The local value lost a conflict: keep it in the audit trail, take the winner.
-      auto row_meta = rec.rows.find(ack.path);
-      auto live = rec.values.find(ack.path);
-      DS_ASSIGN_OR_RETURN(auto audit, db.Prepare(
-          "INSERT INTO audit(record_id, seq, path, value, hlc, author) VALUES(?, ?, ?, ?, ?, ?)"));
-      DS_RETURN_IF_ERROR(audit.BindBlob(1, rid)
-                             .Bind(2, rec.next_audit_seq++)
-                             .Bind(3, ack.path)
-                             .BindBlob(4, live != rec.values.end() ? live->second.SerializeAsString()
-                                                                   : std::string())
-                             .Bind(5, static_cast<int64_t>(row_meta->second.hlc))
-                             .Bind(6, row_meta->second.author)
-                             .Run());
-      DS_ASSIGN_OR_RETURN(int64_t author, impl_->AuthorId(ack.value_author));
-      DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
-          "UPDATE value SET value = ?, hlc = ?, author = ?, version = ?, pending = NULL "
-          "WHERE record_id = ? AND path = ?"));
-      DS_RETURN_IF_ERROR(upd.BindBlob(1, ack.value ? ack.value->SerializeAsString() : std::string())
-                             .Bind(2, static_cast<int64_t>(ack.value_hlc))
-                             .Bind(3, author)
-                             .Bind(4, ack.version)
-                             .BindBlob(5, rid)
-                             .Bind(6, ack.path)
-                             .Run());
-      impl_->hlc->Observe(ack.value_hlc);
-      if (ack.value) {
-        rec.values[ack.path] = *ack.value;
-      } else {
-        rec.values.erase(ack.path);
-      }
-      row_meta->second.hlc = ack.value_hlc;
-      row_meta->second.author = author;
-      row_meta->second.cleared = !ack.value;
-      continue;
-    }
-    DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
-        "UPDATE value SET version = ?, pending = NULL WHERE record_id = ? AND path = ?"));
-    DS_RETURN_IF_ERROR(upd.Bind(1, ack.quarantined ? int64_t{0} : ack.version)
-                           .BindBlob(2, rid)
-                           .Bind(3, ack.path)
-                           .Run());
+    DS_RETURN_IF_ERROR(AcknowledgeValue(*impl_, adopted, rid, ack));
   }
   for (auto& [rid, rec] : adopted) {
     DS_RETURN_IF_ERROR(impl_->RecomputeDerived(rec));
@@ -264,20 +288,19 @@ Status Store::AcknowledgePush(const std::vector<PushAck>& acks, uint64_t next_ba
   return txn->Commit();
 }
 
-Result<PullApplyStats> Store::ApplyPulled(const std::vector<RemoteRecord>& records,
-                                          const std::vector<RemoteChange>& changes,
-                                          int64_t next_cursor) {
-  DS_RETURN_IF_ERROR(impl_->RequireAuthor());
-  auto& db = *impl_->db;
-  DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(db));
-  PullApplyStats stats;
-  HlcTimestamp now = impl_->hlc->Now();
+namespace {
+
+// Inserts the header of each pulled record this device does not hold yet; its form must be
+// installed.
+Status CreatePulledRecords(Store::Impl& impl, const std::vector<RemoteRecord>& records,
+                           HlcTimestamp now, PullApplyStats* stats) {
+  auto& db = *impl.db;
   for (const auto& r : records) {
     DS_ASSIGN_OR_RETURN(auto sel, db.Prepare("SELECT 1 FROM record WHERE id = ?"));
     sel.BindBlob(1, r.id.AsBytes());
     DS_ASSIGN_OR_RETURN(bool exists, sel.Step());
     if (exists) continue;
-    auto form = impl_->Form(r.form_id, r.form_version);
+    auto form = impl.Form(r.form_id, r.form_version);
     if (!form.ok()) {
       return Status(Code::kFailedPrecondition,
                     "pulled record uses form " + r.form_id + "@" + r.form_version +
@@ -293,98 +316,141 @@ Result<PullApplyStats> Store::ApplyPulled(const std::vector<RemoteRecord>& recor
                            .Bind(4, static_cast<int64_t>(now))
                            .Bind(5, static_cast<int64_t>(now))
                            .Run());
-    ++stats.records_created;
+    ++stats->records_created;
   }
+  return Status::Ok();
+}
+
+// The record a pulled change belongs to, loaded into `touched` (record bytes -> record) on first
+// use.
+Result<LoadedRecord*> PulledChangeRecord(Store::Impl& impl,
+                                         std::map<std::string, LoadedRecord>& touched,
+                                         const std::string& rid, const RemoteChange& c) {
+  auto it = touched.find(rid);
+  if (it == touched.end()) {
+    auto rec = impl.Load(c.record_id);
+    if (!rec.ok()) {
+      return Status(rec.status().code(),
+                    "pulled change for a record without header: " + rec.status().message(),
+                    c.record_id.ToString() + "/" + c.path);
+    }
+    it = touched.emplace(rid, std::move(rec).value()).first;
+  }
+  return &it->second;
+}
+
+// For a pulled change to a path stored here (`row`): false, counted in `stats`, when a local edit
+// is pending, the change is not newer, or it carries the value already held (its version is then
+// recorded); otherwise the local version goes to the audit trail and the change is to be applied.
+Result<bool> SupersedesLocal(store::Db& db, LoadedRecord& rec, const std::string& rid,
+                             const RemoteChange& c, LoadedRecord::Row& row,
+                             PullApplyStats* stats) {
+  DS_ASSIGN_OR_RETURN(auto sel, db.Prepare(
+      "SELECT pending FROM value WHERE record_id = ? AND path = ?"));
+  sel.BindBlob(1, rid).Bind(2, c.path);
+  DS_ASSIGN_OR_RETURN(bool found, sel.Step());
+  if (found && !sel.IsNull(0)) {
+    ++stats->kept_local;  // the local edit will meet the merge rule on push
+    return false;
+  }
+  if (row.version >= c.version) {
+    ++stats->unchanged;
+    return false;
+  }
+  auto live = rec.values.find(c.path);
+  bool same = row.hlc == c.hlc &&
+              (c.value ? live != rec.values.end() && record::SameValue(live->second, *c.value)
+                       : live == rec.values.end());
+  if (same) {
+    DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+        "UPDATE value SET version = ? WHERE record_id = ? AND path = ?"));
+    DS_RETURN_IF_ERROR(upd.Bind(1, c.version).BindBlob(2, rid).Bind(3, c.path).Run());
+    row.version = c.version;
+    ++stats->unchanged;
+    return false;
+  }
+  // Superseded local version goes to the audit trail.
+  DS_RETURN_IF_ERROR(AuditReplaced(db, rec, rid, c.path,
+                                   live != rec.values.end() ? &live->second : nullptr, row));
+  return true;
+}
+
+// Writes a pulled value (UPDATE when the path has a row here, INSERT otherwise), not pending, and
+// mirrors it in `rec`.
+Status WritePulledValue(Store::Impl& impl, LoadedRecord& rec, const std::string& rid,
+                        const RemoteChange& c, bool stored) {
+  auto& db = *impl.db;
+  DS_ASSIGN_OR_RETURN(int64_t author, impl.AuthorId(c.author));
+  std::string bytes = c.value ? c.value->SerializeAsString() : std::string();
+  if (stored) {
+    DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+        "UPDATE value SET value = ?, hlc = ?, author = ?, version = ? "
+        "WHERE record_id = ? AND path = ?"));
+    DS_RETURN_IF_ERROR(upd.BindBlob(1, bytes)
+                           .Bind(2, static_cast<int64_t>(c.hlc))
+                           .Bind(3, author)
+                           .Bind(4, c.version)
+                           .BindBlob(5, rid)
+                           .Bind(6, c.path)
+                           .Run());
+  } else {
+    DS_ASSIGN_OR_RETURN(auto ins, db.Prepare(
+        "INSERT INTO value(record_id, path, value, version, hlc, author, pending) "
+        "VALUES(?, ?, ?, ?, ?, ?, NULL)"));
+    DS_RETURN_IF_ERROR(ins.BindBlob(1, rid)
+                           .Bind(2, c.path)
+                           .BindBlob(3, bytes)
+                           .Bind(4, c.version)
+                           .Bind(5, static_cast<int64_t>(c.hlc))
+                           .Bind(6, author)
+                           .Run());
+  }
+  auto& meta = rec.rows[c.path];
+  meta.version = c.version;
+  meta.hlc = c.hlc;
+  meta.author = author;
+  meta.cleared = !c.value;
+  if (c.value) {
+    rec.values[c.path] = *c.value;
+  } else {
+    rec.values.erase(c.path);
+  }
+  rec.updated = std::max(rec.updated, c.hlc);
+  return Status::Ok();
+}
+
+// Applies one pulled change to its loaded record, counting the outcome in `stats`.
+Status ApplyPulledChange(Store::Impl& impl, LoadedRecord& rec, const std::string& rid,
+                         const RemoteChange& c, PullApplyStats* stats) {
+  impl.hlc->Observe(c.hlc);
+  auto row = rec.rows.find(c.path);
+  const bool stored = row != rec.rows.end();
+  if (stored) {
+    DS_ASSIGN_OR_RETURN(bool supersedes,
+                        SupersedesLocal(*impl.db, rec, rid, c, row->second, stats));
+    if (!supersedes) return Status::Ok();
+  }
+  DS_RETURN_IF_ERROR(WritePulledValue(impl, rec, rid, c, stored));
+  ++stats->applied;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<PullApplyStats> Store::ApplyPulled(const std::vector<RemoteRecord>& records,
+                                          const std::vector<RemoteChange>& changes,
+                                          int64_t next_cursor) {
+  DS_RETURN_IF_ERROR(impl_->RequireAuthor());
+  auto& db = *impl_->db;
+  DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(db));
+  PullApplyStats stats;
+  HlcTimestamp now = impl_->hlc->Now();
+  DS_RETURN_IF_ERROR(CreatePulledRecords(*impl_, records, now, &stats));
   std::map<std::string, LoadedRecord> touched;
   for (const auto& c : changes) {
     std::string rid(c.record_id.AsBytes());
-    auto it = touched.find(rid);
-    if (it == touched.end()) {
-      auto rec = impl_->Load(c.record_id);
-      if (!rec.ok()) {
-        return Status(rec.status().code(),
-                      "pulled change for a record without header: " + rec.status().message(),
-                      c.record_id.ToString() + "/" + c.path);
-      }
-      it = touched.emplace(rid, std::move(rec).value()).first;
-    }
-    LoadedRecord& rec = it->second;
-    impl_->hlc->Observe(c.hlc);
-    auto row = rec.rows.find(c.path);
-    if (row != rec.rows.end()) {
-      DS_ASSIGN_OR_RETURN(auto sel, db.Prepare(
-          "SELECT pending FROM value WHERE record_id = ? AND path = ?"));
-      sel.BindBlob(1, rid).Bind(2, c.path);
-      DS_ASSIGN_OR_RETURN(bool found, sel.Step());
-      if (found && !sel.IsNull(0)) {
-        ++stats.kept_local;  // the local edit will meet the merge rule on push
-        continue;
-      }
-      if (row->second.version >= c.version) {
-        ++stats.unchanged;
-        continue;
-      }
-      auto live = rec.values.find(c.path);
-      bool same = row->second.hlc == c.hlc &&
-                  (c.value ? live != rec.values.end() && record::SameValue(live->second, *c.value)
-                           : live == rec.values.end());
-      if (same) {
-        DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
-            "UPDATE value SET version = ? WHERE record_id = ? AND path = ?"));
-        DS_RETURN_IF_ERROR(upd.Bind(1, c.version).BindBlob(2, rid).Bind(3, c.path).Run());
-        row->second.version = c.version;
-        ++stats.unchanged;
-        continue;
-      }
-      // Superseded local version goes to the audit trail.
-      DS_ASSIGN_OR_RETURN(auto audit, db.Prepare(
-          "INSERT INTO audit(record_id, seq, path, value, hlc, author) VALUES(?, ?, ?, ?, ?, ?)"));
-      DS_RETURN_IF_ERROR(audit.BindBlob(1, rid)
-                             .Bind(2, rec.next_audit_seq++)
-                             .Bind(3, c.path)
-                             .BindBlob(4, live != rec.values.end() ? live->second.SerializeAsString()
-                                                                   : std::string())
-                             .Bind(5, static_cast<int64_t>(row->second.hlc))
-                             .Bind(6, row->second.author)
-                             .Run());
-    }
-    DS_ASSIGN_OR_RETURN(int64_t author, impl_->AuthorId(c.author));
-    std::string bytes = c.value ? c.value->SerializeAsString() : std::string();
-    if (row != rec.rows.end()) {
-      DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
-          "UPDATE value SET value = ?, hlc = ?, author = ?, version = ? "
-          "WHERE record_id = ? AND path = ?"));
-      DS_RETURN_IF_ERROR(upd.BindBlob(1, bytes)
-                             .Bind(2, static_cast<int64_t>(c.hlc))
-                             .Bind(3, author)
-                             .Bind(4, c.version)
-                             .BindBlob(5, rid)
-                             .Bind(6, c.path)
-                             .Run());
-    } else {
-      DS_ASSIGN_OR_RETURN(auto ins, db.Prepare(
-          "INSERT INTO value(record_id, path, value, version, hlc, author, pending) "
-          "VALUES(?, ?, ?, ?, ?, ?, NULL)"));
-      DS_RETURN_IF_ERROR(ins.BindBlob(1, rid)
-                             .Bind(2, c.path)
-                             .BindBlob(3, bytes)
-                             .Bind(4, c.version)
-                             .Bind(5, static_cast<int64_t>(c.hlc))
-                             .Bind(6, author)
-                             .Run());
-    }
-    auto& meta = rec.rows[c.path];
-    meta.version = c.version;
-    meta.hlc = c.hlc;
-    meta.author = author;
-    meta.cleared = !c.value;
-    if (c.value) {
-      rec.values[c.path] = *c.value;
-    } else {
-      rec.values.erase(c.path);
-    }
-    rec.updated = std::max(rec.updated, c.hlc);
-    ++stats.applied;
+    DS_ASSIGN_OR_RETURN(LoadedRecord * rec, PulledChangeRecord(*impl_, touched, rid, c));
+    DS_RETURN_IF_ERROR(ApplyPulledChange(*impl_, *rec, rid, c, &stats));
   }
   for (auto& [rid, rec] : touched) {
     DS_RETURN_IF_ERROR(SyncRecordRow(db, *impl_, rec));

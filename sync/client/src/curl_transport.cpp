@@ -99,6 +99,71 @@ Code CodeForCurl(CURLcode rc) {
   }
 }
 
+// The request's headers for libcurl, with "Expect:" (no 100-continue round trip). The caller
+// frees the list.
+curl_slist* HeaderList(const HttpRequest& request) {
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  }
+  return curl_slist_append(headers, "Expect:");
+}
+
+// Everything but the method: URL, headers, timeouts, callbacks into `transfer`.
+void SetTransferOptions(CURL* curl, const CurlOptions& options, const HttpRequest& request,
+                        curl_slist* headers, char* error_text, Transfer* transfer) {
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+  if (!options.reuse_connection) curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                   static_cast<long>(options.low_speed_time.count()));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, transfer);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, transfer);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, transfer);
+}
+
+// Sets the request's method and body; false for a method the transport does not send.
+bool SetMethod(CURL* curl, const HttpRequest& request) {
+  if (request.method == "POST" || request.method == "PUT") {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+    // PUT (attachment chunks): the body is sent like a POST's, under another method name.
+    if (request.method == "PUT") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
+    return true;
+  }
+  if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    return true;
+  }
+  return false;
+}
+
+// The status of a transfer libcurl failed with `rc` (not a cancel, not an answer over the limit):
+// libcurl's message, with its error buffer's detail when that says more.
+Status BrokenTransfer(CURLcode rc, const char* error_text, const std::string& label,
+                      const std::string& url) {
+  std::string cause = curl_easy_strerror(rc);
+  std::string detail = error_text;
+  while (!detail.empty() && (detail.back() == '\n' || detail.back() == '\r')) detail.pop_back();
+  if (!detail.empty() && detail != cause) cause += " (" + detail + ")";
+  return Status(CodeForCurl(rc), label + " to " + Origin(url) + ": " + cause);
+}
+
 }  // namespace
 
 CurlTransport::CurlTransport(CurlOptions options) : options_(std::move(options)) {
@@ -136,43 +201,9 @@ Result<HttpResponse> CurlTransport::SendOnce(const HttpRequest& request) {
   transfer.max_body = options_.max_response_bytes;
   char error_text[CURL_ERROR_SIZE] = {0};
 
-  curl_slist* headers = nullptr;
-  for (const auto& [name, value] : request.headers) {
-    headers = curl_slist_append(headers, (name + ": " + value).c_str());
-  }
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
-  if (!options_.reuse_connection) curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(options_.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
-                   static_cast<long>(options_.low_speed_time.count()));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
-  if (request.method == "POST" || request.method == "PUT") {
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
-    // PUT (attachment chunks): the body is sent like a POST's, under another method name.
-    if (request.method == "PUT") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
-  } else if (request.method == "GET") {
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-  } else {
+  curl_slist* headers = HeaderList(request);
+  SetTransferOptions(curl, options_, request, headers, error_text, &transfer);
+  if (!SetMethod(curl, request)) {
     curl_slist_free_all(headers);
     return Status(Code::kInvalidArgument, label + ": unsupported method");
   }
@@ -189,30 +220,26 @@ Result<HttpResponse> CurlTransport::SendOnce(const HttpRequest& request) {
   bytes_sent_ += response.bytes_sent;
   bytes_received_ += response.bytes_received;
 
-  if (rc != CURLE_OK) {
-    if (rc == CURLE_ABORTED_BY_CALLBACK) return Status(Code::kCancelled, label + ": cancelled");
-    if (transfer.too_large) {
-      return Status(Code::kResourceExhausted, label + ": answer larger than " +
-                                                  std::to_string(options_.max_response_bytes) +
-                                                  " bytes; refused");
-    }
-    std::string cause = curl_easy_strerror(rc);
-    std::string detail = error_text;
-    while (!detail.empty() && (detail.back() == '\n' || detail.back() == '\r')) detail.pop_back();
-    if (!detail.empty() && detail != cause) cause += " (" + detail + ")";
+  if (rc == CURLE_ABORTED_BY_CALLBACK) return Status(Code::kCancelled, label + ": cancelled");
+  if (rc != CURLE_OK && transfer.too_large) {
+    return Status(Code::kResourceExhausted, label + ": answer larger than " +
+                                                std::to_string(options_.max_response_bytes) +
+                                                " bytes; refused");
+  }
+  if (rc != CURLE_OK || !transfer.head_complete) {
+    // Without head_complete, libcurl reported success although the connection closed inside the
+    // header block: it keeps the lines that came and an empty body (delimited by the close).
+    // That is an answer cut short, e.g. an empty PullPage that would end a pull early; retry it
+    // like any broken transfer.
+    Status broken = rc != CURLE_OK
+                        ? BrokenTransfer(rc, error_text, label, request.url)
+                        : Status(Code::kUnavailable,
+                                 label + " to " + Origin(request.url) +
+                                     ": the connection closed inside the answer's headers");
     // Connection resets drop a kept-alive connection; start the next attempt on a fresh handle.
     curl_easy_cleanup(curl);
     handle_ = nullptr;
-    return Status(CodeForCurl(rc), label + " to " + Origin(request.url) + ": " + cause);
-  }
-  if (!transfer.head_complete) {
-    // libcurl reports success when the connection closes inside the header block: it keeps the
-    // lines that came and an empty body (delimited by the close). That is an answer cut short,
-    // e.g. an empty PullPage that would end a pull early; retry it like any broken transfer.
-    curl_easy_cleanup(curl);
-    handle_ = nullptr;
-    return Status(Code::kUnavailable, label + " to " + Origin(request.url) +
-                                          ": the connection closed inside the answer's headers");
+    return broken;
   }
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

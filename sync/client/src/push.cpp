@@ -52,7 +52,6 @@ Status SyncClient::Run::Push() {
   uint64_t seq = std::max<uint64_t>(1, ParseSeq(seq_text));
   DS_RETURN_IF_ERROR(ResendInflight(seq));
   DS_ASSIGN_OR_RETURN(seq_text, store_.GetSyncValue(kKeyBatchSeq));
-  seq = std::max<uint64_t>(1, ParseSeq(seq_text));
 
   result_.out_of_scope.clear();  // this pass's view
   // Window by window through the outbox (kPushWindowRecords records at a time), so memory follows
@@ -70,23 +69,10 @@ Status SyncClient::Run::Push() {
     DS_ASSIGN_OR_RETURN(auto entries, store_.PushableWindow(after, kPushWindowRecords, &scanned));
     const bool last = scanned == 0;
     after = std::max(after, scanned);
-    // One vector sized once (growth by doubling would hold up to twice the entries), and the
-    // window's own vector freed before the batches are built.
     std::vector<OutboxEntry> in_scope = std::move(carry);
     carry = {};
-    in_scope.reserve(in_scope.size() + entries.size());
-    size_t added = 0;
-    for (auto& e : entries) {
-      if (InScope(e.scope)) {
-        records.insert(e.record_id);
-        in_scope.push_back(std::move(e));
-        ++added;
-      } else {
-        ++out_of_scope[e.record_id];
-        scopes[e.record_id] = e.scope;
-      }
-    }
-    entries = {};
+    const size_t added =
+        SplitByScope(std::move(entries), &in_scope, &records, &out_of_scope, &scopes);
     progress_state_.changes_to_push += added;
     progress_state_.records_to_push = records.size();
     Report();
@@ -94,31 +80,7 @@ Status SyncClient::Run::Push() {
       if (last) break;
       continue;
     }
-    DS_ASSIGN_OR_RETURN(seq_text, store_.GetSyncValue(kKeyBatchSeq));
-    seq = std::max<uint64_t>(1, ParseSeq(seq_text));
-    std::vector<v1::ChangeSet> batches =
-        BuildBatches(in_scope, enrollment_.device_id, seq, options_.batch_bytes, rpc_->encoding());
-    size_t send = batches.size();
-    if (!last && send > 0) {
-      // Batches cover consecutive runs of the entries: the last one is their tail.
-      const auto tail = static_cast<size_t>(batches.back().changes_size());
-      carry.assign(std::make_move_iterator(in_scope.end() - static_cast<std::ptrdiff_t>(tail)),
-                   std::make_move_iterator(in_scope.end()));
-      --send;
-    }
-    in_scope = {};
-    for (size_t i = 0; i < send; ++i) {
-      if (cancelled()) return CancelledStatus("push");
-      v1::ChangeSet& batch = batches[i];
-      batch.set_device_clock_ms(static_cast<uint64_t>(WallClockMs()));
-      batch.set_compact_results(true);  // ACCEPTED runs instead of one result per change
-      auto body = EncodeBody(batch, rpc_->encoding());
-      if (!body.ok()) return body.status();
-      DS_RETURN_IF_ERROR(store_.SetSyncValue(
-          kKeyInflight, InflightValue(batch.batch_seq(), rpc_->encoding(), *body)));
-      DS_RETURN_IF_ERROR(SendBatch(batch, *body, rpc_->encoding()));
-      batch = v1::ChangeSet();  // sent and acknowledged: its memory goes before the next one
-    }
+    DS_RETURN_IF_ERROR(PushEntries(std::move(in_scope), last, &carry));
     if (last) break;
   }
   for (const auto& [id, n] : out_of_scope) {
@@ -126,6 +88,58 @@ Status SyncClient::Run::Push() {
     LogTo(client_.logger_, LogLevel::kWarning,
           "record " + id.ToString() + " is outside this device's villages; " + std::to_string(n) +
               " changes stay pending");
+  }
+  return Status::Ok();
+}
+
+size_t SyncClient::Run::SplitByScope(std::vector<OutboxEntry> entries,
+                                     std::vector<OutboxEntry>* in_scope,
+                                     std::set<RecordId>* records,
+                                     std::map<RecordId, size_t>* out_of_scope,
+                                     std::map<RecordId, std::string>* scopes) {
+  // One vector sized once (growth by doubling would hold up to twice the entries), and the
+  // window's own vector freed (on return) before the batches are built.
+  in_scope->reserve(in_scope->size() + entries.size());
+  size_t added = 0;
+  for (auto& e : entries) {
+    if (InScope(e.scope)) {
+      records->insert(e.record_id);
+      in_scope->push_back(std::move(e));
+      ++added;
+    } else {
+      ++(*out_of_scope)[e.record_id];
+      (*scopes)[e.record_id] = e.scope;
+    }
+  }
+  return added;
+}
+
+Status SyncClient::Run::PushEntries(std::vector<OutboxEntry> in_scope, bool last,
+                                    std::vector<OutboxEntry>* carry) {
+  DS_ASSIGN_OR_RETURN(std::string seq_text, store_.GetSyncValue(kKeyBatchSeq));
+  const uint64_t seq = std::max<uint64_t>(1, ParseSeq(seq_text));
+  std::vector<v1::ChangeSet> batches =
+      BuildBatches(in_scope, enrollment_.device_id, seq, options_.batch_bytes, rpc_->encoding());
+  size_t send = batches.size();
+  if (!last && send > 0) {
+    // Batches cover consecutive runs of the entries: the last one is their tail.
+    const auto tail = static_cast<size_t>(batches.back().changes_size());
+    carry->assign(std::make_move_iterator(in_scope.end() - static_cast<std::ptrdiff_t>(tail)),
+                  std::make_move_iterator(in_scope.end()));
+    --send;
+  }
+  in_scope = {};
+  for (size_t i = 0; i < send; ++i) {
+    if (cancelled()) return CancelledStatus("push");
+    v1::ChangeSet& batch = batches[i];
+    batch.set_device_clock_ms(static_cast<uint64_t>(WallClockMs()));
+    batch.set_compact_results(true);  // ACCEPTED runs instead of one result per change
+    auto body = EncodeBody(batch, rpc_->encoding());
+    if (!body.ok()) return body.status();
+    DS_RETURN_IF_ERROR(store_.SetSyncValue(
+        kKeyInflight, InflightValue(batch.batch_seq(), rpc_->encoding(), *body)));
+    DS_RETURN_IF_ERROR(SendBatch(batch, *body, rpc_->encoding()));
+    batch = v1::ChangeSet();  // sent and acknowledged: its memory goes before the next one
   }
   return Status::Ok();
 }

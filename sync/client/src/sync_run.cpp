@@ -56,38 +56,41 @@ Status SyncClient::Run::Forms() {
 }
 
 SyncResult SyncClient::Run::Execute() {
-  auto enrollment = ReadEnrollment(store_);
-  if (!enrollment.ok()) {
-    result_.status = enrollment.status();
+  std::string moved_to;  // a new server address, stored once the server there answered
+  Status opened = Open(&moved_to);
+  if (!opened.ok()) {
+    result_.status = opened;
     return result_;
   }
-  enrollment_ = *enrollment;
+  RecordPhases();
+  const bool complete = CatchUp();
+  if (options_.verify_checksums && complete) result_.checksum_status = Checksums(cursor_);
+  AttachmentPhase();
+  Finish(moved_to);
+  return result_;
+}
+
+Status SyncClient::Run::Open(std::string* moved_to) {
+  DS_ASSIGN_OR_RETURN(enrollment_, ReadEnrollment(store_));
   if (auto verified = store_.GetSyncValue(kKeyVerifiedCursor); verified.ok()) {
     verified_cursor_ = *verified;
   }
-  std::string moved_to;  // a new server address, stored once the server there answered
   if (!options_.server_url.empty()) {
-    auto url = NormalizeServerUrl(options_.server_url);
-    if (!url.ok()) {
-      result_.status = url.status();
-      return result_;
-    }
-    if (*url != enrollment_.server) moved_to = *url;
+    DS_ASSIGN_OR_RETURN(std::string url, NormalizeServerUrl(options_.server_url));
+    if (url != enrollment_.server) *moved_to = url;
   }
-  result_.server = moved_to.empty() ? enrollment_.server : moved_to;
-  auto rpc = OpenRpc(store_, client_.transport_, moved_to, options_.encoding);
-  if (!rpc.ok()) {
-    result_.status = rpc.status();
-    return result_;
-  }
-  rpc_ = std::move(rpc).value();
+  result_.server = moved_to->empty() ? enrollment_.server : *moved_to;
+  DS_ASSIGN_OR_RETURN(rpc_, OpenRpc(store_, client_.transport_, *moved_to, options_.encoding));
   rpc_->set_cancel(cancel_);
   rpc_->set_progress([this](uint64_t sent, uint64_t received) {
     progress_state_.bytes_sent = done_sent_ + sent;
     progress_state_.bytes_received = done_received_ + received;
     Report();
   });
+  return Status::Ok();
+}
 
+void SyncClient::Run::RecordPhases() {
   if (options_.refresh_forms) {
     result_.forms_status = cancelled() ? CancelledStatus("forms") : Forms();
     // No answer at all after every retry: the server is unreachable; the other phases would
@@ -110,23 +113,28 @@ SyncResult SyncClient::Run::Execute() {
       result_.pull_status = Pull();
     }
   }
+}
+
+bool SyncClient::Run::CatchUp() {
   bool complete = result_.forms_status.ok() && result_.push_status.ok() &&
                   result_.pull_status.ok() && options_.push && options_.pull && !cancelled();
-  if (complete) {
-    // A record whose fields came in several pages may have been edited here while its village was
-    // still unknown; the pull made those edits pushable. One more push and pull sends them.
-    auto waiting = PushableInScope();
-    if (waiting.ok() && *waiting > 0) {
-      result_.push_status = Push();
-      if (result_.push_status.ok()) result_.pull_status = Pull();
-      complete = result_.push_status.ok() && result_.pull_status.ok() && !cancelled();
-    }
-    // Changes still pending in the device's villages (edited during the sync) would make the
-    // comparison fail for no fault; the next sync compares.
-    waiting = PushableInScope();
-    if (!waiting.ok() || *waiting > 0) complete = false;
+  if (!complete) return false;
+  // A record whose fields came in several pages may have been edited here while its village was
+  // still unknown; the pull made those edits pushable. One more push and pull sends them.
+  auto waiting = PushableInScope();
+  if (waiting.ok() && *waiting > 0) {
+    result_.push_status = Push();
+    if (result_.push_status.ok()) result_.pull_status = Pull();
+    complete = result_.push_status.ok() && result_.pull_status.ok() && !cancelled();
   }
-  if (options_.verify_checksums && complete) result_.checksum_status = Checksums(cursor_);
+  // Changes still pending in the device's villages (edited during the sync) would make the
+  // comparison fail for no fault; the next sync compares.
+  waiting = PushableInScope();
+  if (!waiting.ok() || *waiting > 0) complete = false;
+  return complete;
+}
+
+void SyncClient::Run::AttachmentPhase() {
   // Photos after the records: a record never waits on its photos, and a failed upload is
   // reported apart (attachments_status), never as the sync's status.
   if (options_.push && options_.upload_attachments && !unreachable_ && !auth_refused_ &&
@@ -142,7 +150,9 @@ SyncResult SyncClient::Run::Execute() {
   if (result_.attachments_skipped || result_.attachments_pending > 0) {
     if (auto left = store_.PendingUploads(); left.ok()) result_.attachments_remaining = left->size();
   }
+}
 
+void SyncClient::Run::Finish(const std::string& moved_to) {
   if (!moved_to.empty() && answered_ && !auth_refused_) {
     Status stored = store_.SetSyncValue(kKeyServer, moved_to);
     if (stored.ok()) {
@@ -166,7 +176,6 @@ SyncResult SyncClient::Run::Execute() {
   if (!result_.status.ok()) {
     LogTo(client_.logger_, LogLevel::kWarning, "sync failed: " + result_.status.message());
   }
-  return result_;
 }
 
 }  // namespace doorstep::sync::client

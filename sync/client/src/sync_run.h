@@ -55,6 +55,17 @@ class SyncClient::Run {
   SyncResult Execute();
 
  private:
+  // Execute's steps, in order
+  // Reads the enrollment and opens the Rpc; `moved_to`: the new server address when
+  // options.server_url names another one (stored by Finish once that server answered).
+  Status Open(std::string* moved_to);
+  void RecordPhases();  // forms, push, pull, each as the options ask and the earlier ones allow
+  // Whether the records are in step for a checksum comparison: every phase ran and succeeded,
+  // after one more push and pull when the pull made local edits pushable, and nothing is pending.
+  bool CatchUp();
+  void AttachmentPhase();  // uploads photos (or marks them skipped) and counts what is left
+  // Stores a moved server address, then the overall status, counts and final progress.
+  void Finish(const std::string& moved_to);
   // phases
   Status Forms();
   Status Push();
@@ -65,6 +76,16 @@ class SyncClient::Run {
   Status Checksums(int64_t cursor);
   Status Attachments();  // attachments.cpp
   // push helpers
+  // Moves the entries of the device's villages to `in_scope` (their records to `records`) and
+  // counts the others per record in `out_of_scope` (their scope in `scopes`); returns how many
+  // moved.
+  size_t SplitByScope(std::vector<OutboxEntry> entries, std::vector<OutboxEntry>* in_scope,
+                      std::set<RecordId>* records, std::map<RecordId, size_t>* out_of_scope,
+                      std::map<RecordId, std::string>* scopes);
+  // Batches `in_scope` from the stored batch number and sends them; unless `last`, the final
+  // (partly filled) batch's entries go back to `carry` instead.
+  Status PushEntries(std::vector<OutboxEntry> in_scope, bool last,
+                     std::vector<OutboxEntry>* carry);
   Status ResendInflight(uint64_t batch_seq);
   Status SendBatch(const v1::ChangeSet& set, const std::string& body, Encoding encoding);
   Status AcknowledgeResult(const v1::ChangeSet& set, const v1::PushResult& answer);

@@ -128,7 +128,26 @@ class HttpServer::Impl {
     http::WriteMessage(req, res, 200, *result);
   }
 
+  // Every route of docs/sync.md, with the hooks httplib runs around them.
   void Routes() {
+    Hooks();
+    SyncRoutes();
+    ReviewRoutes();
+    if (blobs_ != nullptr) {
+      http::AddAttachmentRoutes(server, blobs_, [this](const Request& req, Response& res,
+                                                       DeviceInfo* device) {
+        bool authenticated = false;
+        Serve(req, res, nullptr, false, [&](const DeviceInfo& who, const http::RequestBody&) {
+          *device = who;
+          authenticated = true;
+        });
+        return authenticated;
+      });
+    }
+  }
+
+  // Request logging, and an ErrorBody for the errors httplib answers itself.
+  void Hooks() {
     server.set_pre_routing_handler([](const Request&, Response&) {
       t_log = RequestLog{true, std::chrono::steady_clock::now(), "-"};
       return httplib::Server::HandlerResponse::Unhandled;
@@ -136,19 +155,7 @@ class HttpServer::Impl {
     server.set_logger([this](const Request& req, const Response& res) { LogRequest(req, res); });
     // Errors httplib produces itself (no route, malformed request, payload too large) get an
     // ErrorBody too; answers that already carry a body are left alone.
-    server.set_error_handler(httplib::Server::HandlerWithResponse([](const Request& req, Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      std::string code = res.status == 404 ? "not_found"
-                         : res.status == 413 ? "resource_exhausted"
-                         : res.status >= 500 ? "internal"
-                                             : "invalid_argument";
-      std::string message = res.status == 404 ? "no such endpoint: " + req.method + " " + req.path
-                            : res.status == 413 ? "request body is over the limit of 1 MiB on the wire"
-                                                : "malformed request";
-      int status = res.status;
-      http::WriteErrorBody(req, res, status, code, message, "");
-      return httplib::Server::HandlerResponse::Handled;
-    }));
+    server.set_error_handler(httplib::Server::HandlerWithResponse(&HttplibError));
     server.set_expect_100_continue_handler([](const Request& req, Response& res) {
       if (req.has_header("Content-Length") &&
           req.get_header_value<uint64_t>("Content-Length") > kMaxCompressedBody) {
@@ -159,7 +166,24 @@ class HttpServer::Impl {
       }
       return 100;
     });
+  }
 
+  static httplib::Server::HandlerResponse HttplibError(const Request& req, Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    std::string code = res.status == 404 ? "not_found"
+                       : res.status == 413 ? "resource_exhausted"
+                       : res.status >= 500 ? "internal"
+                                           : "invalid_argument";
+    std::string message = res.status == 404 ? "no such endpoint: " + req.method + " " + req.path
+                          : res.status == 413 ? "request body is over the limit of 1 MiB on the wire"
+                                              : "malformed request";
+    int status = res.status;
+    http::WriteErrorBody(req, res, status, code, message, "");
+    return httplib::Server::HandlerResponse::Handled;
+  }
+
+  // What a tablet syncs through: health, enrollment, forms, push, pull, checksums.
+  void SyncRoutes() {
     server.Get("/v1/health", [](const Request&, Response& res) {
       // Through a content provider: httplib would gzip a text body for a client accepting gzip.
       res.set_content_provider(2, "text/plain",
@@ -181,17 +205,7 @@ class HttpServer::Impl {
     });
     server.Get("/v1/forms", [this](const Request& req, Response& res) {
       Serve(req, res, nullptr, false, [&](const DeviceInfo&, const http::RequestBody&) {
-        auto forms = service_->Forms();
-        if (!forms.ok()) return Answer(req, res, forms);
-        // The form pack changes rarely and is ~10 KB: a tablet that holds it (If-None-Match
-        // with the ETag it was given) gets 304 and no body.
-        const std::string etag = "\"" + ToHex(Sha256Of(forms->SerializeAsString())) + "\"";
-        res.set_header("ETag", etag);
-        if (req.get_header_value("If-None-Match") == etag) {
-          res.status = 304;
-          return;
-        }
-        Answer(req, res, forms);
+        AnswerForms(req, res);
       });
     });
     server.Post("/v1/push", [this](const Request& req, Response& res, const ContentReader& rd) {
@@ -212,6 +226,25 @@ class HttpServer::Impl {
         if (Parse(req, res, body, &msg)) Answer(req, res, service_->Checksums(device, msg));
       });
     });
+  }
+
+  // The form pack, or 304 when the tablet already holds it.
+  void AnswerForms(const Request& req, Response& res) {
+    auto forms = service_->Forms();
+    if (!forms.ok()) return Answer(req, res, forms);
+    // The form pack changes rarely and is ~10 KB: a tablet that holds it (If-None-Match
+    // with the ETag it was given) gets 304 and no body.
+    const std::string etag = "\"" + ToHex(Sha256Of(forms->SerializeAsString())) + "\"";
+    res.set_header("ETag", etag);
+    if (req.get_header_value("If-None-Match") == etag) {
+      res.status = 304;
+      return;
+    }
+    Answer(req, res, forms);
+  }
+
+  // Conflicts and quarantine, for review.
+  void ReviewRoutes() {
     server.Get("/v1/conflicts", [this](const Request& req, Response& res) {
       Serve(req, res, nullptr, false, [&](const DeviceInfo& device, const http::RequestBody&) {
         const bool open_only = !req.has_param("open") || req.get_param_value("open") != "0";
@@ -232,17 +265,6 @@ class HttpServer::Impl {
         Answer(req, res, service_->Quarantine(device));
       });
     });
-    if (blobs_ != nullptr) {
-      http::AddAttachmentRoutes(server, blobs_, [this](const Request& req, Response& res,
-                                                       DeviceInfo* device) {
-        bool authenticated = false;
-        Serve(req, res, nullptr, false, [&](const DeviceInfo& who, const http::RequestBody&) {
-          *device = who;
-          authenticated = true;
-        });
-        return authenticated;
-      });
-    }
   }
 
   void LogRequest(const Request& req, const Response& res) {

@@ -121,6 +121,15 @@ void WriteBuffer::Flush(Lease& lease, pqxx::transaction_base& tx) {
   field_index_.clear();
 
   // Records before fields (a field refers to its record).
+  SendRecords(lease, tx, records);
+  if (fields.empty()) return;
+  SendFields(lease, tx, fields);
+  if (history.empty()) return;
+  SendHistory(lease, tx, history);
+}
+
+void WriteBuffer::SendRecords(Lease& lease, pqxx::transaction_base& tx,
+                              const std::vector<Record>& records) {
   ArrayText ids, forms, versions, scopes, maxes, created;
   ArrayText uids, uforms, uversions, uscopes, umaxes;
   int64_t updates = 0;
@@ -152,7 +161,10 @@ void WriteBuffer::Flush(Lease& lease, pqxx::transaction_base& tx) {
       throw std::runtime_error("a locked record row vanished before its header was written");
     }
   }
-  if (fields.empty()) return;
+}
+
+void WriteBuffer::SendFields(Lease& lease, pqxx::transaction_base& tx,
+                             const std::vector<Field>& fields) {
   // The columns of the new fields (plain INSERT) and of the replacing ones (history, upsert).
   FieldColumns inserts, replaces;
   ArrayText firsts;
@@ -176,7 +188,10 @@ void WriteBuffer::Flush(Lease& lease, pqxx::transaction_base& tx) {
                replaces.hlcs.Finish(), replaces.authors.Finish(), replaces.received.Finish(),
                firsts.Finish(), replaces.pushers.Finish());
   }
-  if (history.empty()) return;
+}
+
+void WriteBuffer::SendHistory(Lease& lease, pqxx::transaction_base& tx,
+                              const std::vector<Field>& history) {
   ArrayText hids, hpaths, hversions, hvalues, hhlcs, hauthors, hreceived, hby;
   for (const auto& p : history) {
     hids.Bytes(p.row.record_id.AsBytes());

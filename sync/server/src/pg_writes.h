@@ -58,6 +58,15 @@ class WriteBuffer {
     bool insert = false;
   };
 
+  // Flush's statements: new records and changed headers; new and replaced fields (the replaced
+  // rows moving to the history); values superseded within the burst.
+  static void SendRecords(Lease& lease, pqxx::transaction_base& tx,
+                          const std::vector<Record>& records);
+  static void SendFields(Lease& lease, pqxx::transaction_base& tx,
+                         const std::vector<Field>& fields);
+  static void SendHistory(Lease& lease, pqxx::transaction_base& tx,
+                          const std::vector<Field>& history);
+
   std::vector<Record> records_;
   std::map<RecordId, size_t> record_index_;
   std::vector<Field> fields_;
