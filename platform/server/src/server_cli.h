@@ -29,7 +29,8 @@ using app::Fail;
 using app::Unwrap;
 using app::UsageFail;
 
-struct StoreOptions {
+// Which server database a command works on (not the tablet store's doorstep::StoreOptions).
+struct DatabaseOptions {
   std::string db;        // --db: the SQLite server database file
   std::string key_file;  // --key-file: its encryption key (SQLCipher builds)
   std::string pg;        // --pg: a PostgreSQL connection string, instead of --db
@@ -39,7 +40,7 @@ struct StoreOptions {
 // The store and service of one invocation, opened by the command that needs them.
 class ServerSession {
  public:
-  ServerSession(const CliContext& context, const StoreOptions& options)
+  ServerSession(const CliContext& context, const DatabaseOptions& options)
       : ctx_(context), opts_(options) {}
 
   // Opens the store (creating it when `create`; otherwise a missing SQLite file is an error) and
@@ -48,7 +49,7 @@ class ServerSession {
   sync::server::SyncService& Open(bool create, bool serving = false);
   sync::server::ServerStore& store() { return *store_; }
   const CliContext& context() const { return ctx_; }
-  const StoreOptions& store_options() const { return opts_; }
+  const DatabaseOptions& database_options() const { return opts_; }
   std::ostream& out() { return *ctx_.out; }
   // Today in the clock's local calendar (the default of --today and --year).
   int32_t Today() const { return LocalToday(*ctx_.clock); }
@@ -57,7 +58,7 @@ class ServerSession {
   std::string ReadKey() const;
 
   const CliContext& ctx_;
-  const StoreOptions& opts_;
+  const DatabaseOptions& opts_;
   std::unique_ptr<sync::server::ServerStore> store_;
   std::unique_ptr<sync::server::SyncService> service_;
 };
@@ -77,7 +78,7 @@ class ServerCli {
  private:
   const CliContext& ctx_;
   CLI::App app_;
-  StoreOptions options_;
+  DatabaseOptions options_;
   std::vector<std::pair<std::string, CLI::App*>> groups_;
   std::vector<std::pair<CLI::App*, std::function<int(ServerSession&)>>> commands_;
 };

@@ -64,7 +64,7 @@ int Serve(ServerSession& session, const ServeOptions& o) {
   options.logger = session.context().logger;
   // Attachments (photos) live in a directory next to the database unless --blobs names one.
   std::unique_ptr<ss::FileBlobStore> blobs;
-  const std::string& db = session.store_options().db;
+  const std::string& db = session.database_options().db;
   const std::string dir =
       o.blobs_dir.empty() && !db.empty() ? ss::FileBlobStore::DefaultDir(db) : o.blobs_dir;
   if (!dir.empty()) blobs = Unwrap(ss::FileBlobStore::Open(dir));
