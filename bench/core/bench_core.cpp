@@ -5,6 +5,10 @@
 // saved as one CreateRecord(..., finalize = true) call: one transaction with validation,
 // calculations, signature binding, outbox and audit.
 //
+// Form session (bench_core_session.cpp): opening a session on a registry household with 5 members,
+// and one answer with its change list on it, with Durability::kFull (the default, each answer
+// fsynced) and kOff (CPU work only).
+//
 // Usage: bench_core [households=300] [--durability full|off]
 #include <sqlite3.h>
 
@@ -21,6 +25,7 @@
 
 #include "doorstep/core/form.h"
 #include "doorstep/core/store.h"
+#include "bench_core_session.h"
 #include "household_sample.h"
 
 using namespace doorstep;
@@ -37,8 +42,9 @@ class FixedClock final : public Clock {
 class SeededRandom final : public Random {
  public:
   std::mt19937_64 rng{1};
-  void Fill(uint8_t* out, size_t n) override {
+  Status Fill(uint8_t* out, size_t n) override {
     for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(rng());
+    return Status::Ok();
   }
 };
 
@@ -146,6 +152,20 @@ Figures Run(int households, Durability durability, const fs::path& dir) {
   return {Percentile(save_us, 0.5), Percentile(save_us, 0.99), Percentile(floor_us, 0.5), disk};
 }
 
+bench::SessionFigures RunSession(Durability durability, const fs::path& dir) {
+  FixedClock clock;
+  SeededRandom random;
+  StoreOptions o;
+  o.path = (dir / "session.db").string();
+  o.clock = &clock;
+  o.random = &random;
+  o.durability = durability;
+  auto opened = Store::Open(o);
+  if (!opened.ok()) Die("open", opened.status());
+  if (auto s = opened.value()->SetAuthor({"bench", "tablet-1"}); !s.ok()) Die("author", s);
+  return bench::RunSessionBench(*opened.value(), 400);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -157,6 +177,8 @@ int main(int argc, char** argv) {
 
   Figures full = Run(households, Durability::kFull, base / "full");
   Figures off = Run(households, Durability::kOff, base / "off");
+  bench::SessionFigures session_full = RunSession(Durability::kFull, base / "full");
+  bench::SessionFigures session_off = RunSession(Durability::kOff, base / "off");
   if (std::getenv("BENCH_KEEP")) {
     std::fprintf(stderr, "kept %s\n", base.c_str());
   } else {
@@ -174,5 +196,13 @@ int main(int argc, char** argv) {
   std::printf("household_save_p99_us_nosync: %.0f\n", off.p99_us);
   std::printf("floor_median_us_nosync: %.0f\n", off.floor_median_us);
   std::printf("floor_ratio_nosync: %.2f\n", off.median_us / off.floor_median_us);
+  // Form session on a registry household with 5 members (questions: the rows of its list).
+  std::printf("session_questions: %zu\n", session_full.questions);
+  std::printf("session_changes_per_edit: %.1f\n", session_full.changes_per_edit);
+  std::printf("session_open_ms: %.2f\n", session_full.open_ms);
+  std::printf("session_edit_median_us: %.0f\n", session_full.edit_median_us);
+  std::printf("session_edit_p90_us: %.0f\n", session_full.edit_p90_us);
+  std::printf("session_edit_median_us_nosync: %.0f\n", session_off.edit_median_us);
+  std::printf("session_edit_p90_us_nosync: %.0f\n", session_off.edit_p90_us);
   return 0;
 }

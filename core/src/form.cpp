@@ -143,6 +143,24 @@ class Compiler {
         child_ancestors.push_back(f.name());
         DS_RETURN_IF_ERROR(Walk(f.children(), child_repeats, child_ancestors, display));
       }
+      DS_RETURN_IF_ERROR(CheckInstanceLabel(f, display));
+    }
+    return Status::Ok();
+  }
+
+  // instance_label (REPEAT only) names a data field of the repeat itself (not of a nested one).
+  Status CheckInstanceLabel(const v1::Field& f, const std::string& display) {
+    if (f.instance_label().empty()) return Status::Ok();
+    if (f.type() != v1::REPEAT) return Error(display, "instance_label is only for repeats");
+    auto it = by_name_->find(f.instance_label());
+    if (it == by_name_->end() || it->second->repeats.empty() ||
+        it->second->repeats.back() != f.name()) {
+      return Error(display, "instance_label '" + f.instance_label() +
+                                "' is not a field of this repeat");
+    }
+    auto t = it->second->def->type();
+    if (IsContainer(t) || t == v1::NOTE || t == v1::SIGNATURE) {
+      return Error(display, "instance_label '" + f.instance_label() + "' holds no value");
     }
     return Status::Ok();
   }

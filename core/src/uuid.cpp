@@ -14,17 +14,17 @@ int HexValue(char c) {
 
 }  // namespace
 
-Uuid Uuid::Generate(Random& random) {
+Result<Uuid> Uuid::Generate(Random& random) {
   Uuid u;
-  random.Fill(u.bytes.data(), u.bytes.size());
+  DS_RETURN_IF_ERROR(random.Fill(u.bytes.data(), u.bytes.size()));
   u.bytes[6] = static_cast<uint8_t>((u.bytes[6] & 0x0f) | 0x40);  // version 4
   u.bytes[8] = static_cast<uint8_t>((u.bytes[8] & 0x3f) | 0x80);  // variant 1
   return u;
 }
 
-Uuid Uuid::GenerateTimeOrdered(int64_t unix_ms, Random& random) {
+Result<Uuid> Uuid::GenerateTimeOrdered(int64_t unix_ms, Random& random) {
   Uuid u;
-  random.Fill(u.bytes.data(), u.bytes.size());
+  DS_RETURN_IF_ERROR(random.Fill(u.bytes.data(), u.bytes.size()));
   const uint64_t ms = static_cast<uint64_t>(unix_ms < 0 ? 0 : unix_ms);
   for (int i = 0; i < 6; ++i) u.bytes[i] = static_cast<uint8_t>(ms >> (8 * (5 - i)));
   u.bytes[6] = static_cast<uint8_t>((u.bytes[6] & 0x0f) | 0x70);  // version 7

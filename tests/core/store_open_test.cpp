@@ -157,6 +157,11 @@ TEST_CASE("an encrypted store refuses a wrong or missing key and changes nothing
   CHECK(s1.status().code() == Code::kWrongKey);
   StoreOptions none = fx.Options();
   none.key.clear();
+#ifdef DOORSTEP_TABLET_BUILD
+  // The tablet build refuses a keyless open before touching the file...
+  CHECK(Store::Open(none).status().code() == Code::kFailedPrecondition);
+  none.allow_plain_for_tests = true;  // ...and, when a test allows it, SQLCipher refuses it
+#endif
   auto s2 = Store::Open(none);
   REQUIRE_FALSE(s2.ok());
   CHECK(s2.status().code() == Code::kWrongKey);
@@ -227,4 +232,25 @@ TEST_CASE("in a plain build resident ids are readable on disk (the reason for SQ
   CHECK(all.find(ids.front()) != std::string::npos);
 }
 
+#endif
+
+#ifdef DOORSTEP_TABLET_BUILD
+TEST_CASE("a tablet store needs a key unless a test explicitly allows a plain one",
+          "[core][store][encryption]") {
+  StoreFixture fx;
+  StoreOptions o = fx.Options();
+  o.key.clear();
+  auto refused = Store::Open(o);
+  CHECK(refused.status().code() == Code::kFailedPrecondition);
+  CHECK(refused.status().message() == "a tablet store needs a key");
+  CHECK(ReadFileBytes(fx.DbPath()).empty());  // nothing created
+  o.allow_plain_for_tests = true;
+  auto plain = Store::Open(o);
+  INFO(plain.status().ToString());
+  CHECK(plain.ok());
+  // A private in-memory store never reaches the disk and needs no key.
+  StoreOptions mem = fx.Options(":memory:");
+  mem.key.clear();
+  CHECK(Store::Open(mem).ok());
+}
 #endif

@@ -145,7 +145,7 @@ TEST_CASE("a lost conflict adopts the winner and keeps the local value in the au
 TEST_CASE("a pulled page creates records, keeps pending local edits and moves the cursor",
           "[core][sync]") {
   SyncFixture s;
-  RecordId remote = Uuid::Generate(s.fx.random);
+  RecordId remote = Uuid::Generate(s.fx.random).value();
   auto local = s.store->CreateRecord("household").value();
   REQUIRE(s.store->Apply(local, {Edit::Set("village", Text("坪新冲村")),
                                  Edit::Set("head_name", Text("本机"))})
@@ -188,7 +188,7 @@ TEST_CASE("a pulled page creates records, keeps pending local edits and moves th
 
 TEST_CASE("a page for a form this device does not have changes nothing", "[core][sync]") {
   SyncFixture s;
-  RecordId remote = Uuid::Generate(s.fx.random);
+  RecordId remote = Uuid::Generate(s.fx.random).value();
   std::vector<RemoteRecord> records{{remote, "household", "2099.1"}};
   std::vector<RemoteChange> changes{
       {remote, "@form", Text("household@2099.1"), 1, 1, {"s2", "t2"}}};

@@ -12,7 +12,7 @@ using namespace doorstep::testing;
 TEST_CASE("time-ordered ids carry their millisecond, version 7 and variant 1", "[core][uuid]") {
   SeededRandom random;
   const int64_t ms = 1795399200123;  // 2026-11-23 (0x01a2 0x0f0c 0x5a7b)
-  const Uuid u = Uuid::GenerateTimeOrdered(ms, random);
+  const Uuid u = Uuid::GenerateTimeOrdered(ms, random).value();
   int64_t read = 0;
   for (int i = 0; i < 6; ++i) read = (read << 8) | u.bytes[static_cast<size_t>(i)];
   CHECK(read == ms);
@@ -24,9 +24,9 @@ TEST_CASE("time-ordered ids carry their millisecond, version 7 and variant 1", "
   REQUIRE(parsed.ok());
   CHECK(*parsed == u);
   // Same millisecond: the random tail still makes them distinct.
-  CHECK(Uuid::GenerateTimeOrdered(ms, random) != u);
+  CHECK(Uuid::GenerateTimeOrdered(ms, random).value() != u);
   // Before 1970 is clamped to 0 rather than wrapping to the far future.
-  const Uuid early = Uuid::GenerateTimeOrdered(-5, random);
+  const Uuid early = Uuid::GenerateTimeOrdered(-5, random).value();
   CHECK(std::all_of(early.bytes.begin(), early.bytes.begin() + 6, [](uint8_t b) { return b == 0; }));
 }
 
@@ -43,4 +43,32 @@ TEST_CASE("records created one after another get ids in creation order", "[core]
     ids.push_back(*id);
   }
   CHECK(std::is_sorted(ids.begin(), ids.end()));
+}
+
+namespace {
+
+// A host with no source of randomness: every Fill fails.
+class FailingRandom final : public Random {
+ public:
+  Status Fill(uint8_t*, size_t) override { return Status(Code::kUnavailable, "no entropy"); }
+};
+
+}  // namespace
+
+TEST_CASE("a failing random source is reported as a Status, not thrown", "[core][uuid]") {
+  FailingRandom broken;
+  CHECK(Uuid::Generate(broken).status().code() == Code::kUnavailable);
+  CHECK(Uuid::GenerateTimeOrdered(1, broken).status().code() == Code::kUnavailable);
+  // Through the store: creating a record (a new id) and adding a member (a new instance id) fail
+  // cleanly and leave nothing behind.
+  StoreFixture fx;
+  StoreOptions o = fx.Options();
+  o.random = &broken;
+  auto store = Store::Open(o);
+  REQUIRE(store.ok());
+  REQUIRE((*store)->SetAuthor({"s1", "d1"}).ok());
+  REQUIRE((*store)->InstallForm(HouseholdForm()).ok());
+  auto rec = (*store)->CreateRecord("household");
+  CHECK(rec.status().code() == Code::kUnavailable);
+  CHECK((*store)->ListRecords()->empty());
 }

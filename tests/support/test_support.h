@@ -41,8 +41,9 @@ class FakeClock final : public Clock {
 class SeededRandom final : public Random {
  public:
   explicit SeededRandom(uint64_t seed = 42) : rng_(seed) {}
-  void Fill(uint8_t* out, size_t n) override {
+  Status Fill(uint8_t* out, size_t n) override {
     for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(rng_());
+    return Status::Ok();
   }
 
  private:

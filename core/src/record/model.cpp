@@ -4,39 +4,10 @@
 #include <unordered_map>
 
 #include "doorstep/core/path.h"
+#include "record/node.h"
 #include "record/values.h"
 
 namespace doorstep::record {
-
-struct RecordModel::Node {
-  const FieldInfo* repeat = nullptr;  // the repeat this node is an instance of; null for root
-  std::string id;
-  std::string path;  // "members[id]" (full path); empty for the root
-  int64_t ordinal = 0;
-  const v1::Value* marker = nullptr;  // instance marker; null for root or orphaned values
-  Node* parent = nullptr;
-  bool relevant = true;
-  struct Slot {
-    const v1::Value* value = nullptr;
-    bool relevant = true;
-  };
-  std::map<std::string, Slot> slots;
-  std::map<std::string, bool> container_relevant;  // groups and repeats at this level
-  std::map<std::string, std::vector<std::unique_ptr<Node>>> children;
-
-  std::string PathOf(const std::string& name) const {
-    return path.empty() ? name : path + "/" + name;
-  }
-  // Live instances of a repeat (with a marker), in display order.
-  template <typename F>
-  void ForEachInstance(const std::string& repeat_name, F&& f) const {
-    auto it = children.find(repeat_name);
-    if (it == children.end()) return;
-    for (const auto& child : it->second) {
-      if (child->marker) f(*child);
-    }
-  }
-};
 
 namespace {
 
@@ -136,7 +107,16 @@ const v1::Value* SlotPtr(const Node& node, const std::string& name) {
   return it == node.slots.end() ? nullptr : it->second.value;
 }
 
-// Evaluates a boolean property; `fallback` when the expression is absent or fails.
+std::string Message(const v1::Label& label, const std::string& language, const char* fallback) {
+  const std::string& first = language == "en" ? label.en() : label.zh();
+  const std::string& second = language == "en" ? label.zh() : label.en();
+  if (!first.empty()) return first;
+  if (!second.empty()) return second;
+  return fallback;
+}
+
+}  // namespace
+
 bool EvalBool(const CompiledForm& form, const std::optional<expr::Expression>& e, const Node& node,
               const v1::Value* self, int32_t today, bool fallback) {
   if (!e) return fallback;
@@ -144,14 +124,6 @@ bool EvalBool(const CompiledForm& form, const std::optional<expr::Expression>& e
   auto r = e->Evaluate(ctx);
   return r.ok() ? r->AsBool() : fallback;
 }
-
-std::string Message(const v1::Label& label, const char* fallback) {
-  if (!label.zh().empty()) return label.zh();
-  if (!label.en().empty()) return label.en();
-  return fallback;
-}
-
-}  // namespace
 
 RecordModel::RecordModel(const CompiledForm& form, const ValueMap& values, int32_t today)
     : form_(form), values_(values), today_(today), root_(std::make_unique<Node>()) {
@@ -353,6 +325,7 @@ struct Validator {
   const CompiledForm& form;
   int32_t today;
   const RecordModel& model;
+  const std::string& language;
   std::vector<ValidationError>* errors;
 
   void Add(std::string path, const char* code, std::string message) {
@@ -418,7 +391,7 @@ struct Validator {
         Add(path, "constraint", "约束条件无法计算: " + r.status().ToString());
       } else if (!r->AsBool()) {
         Add(path, "constraint",
-            Message(fi.def->constraint_message(), "不满足约束条件 (constraint not met)"));
+            Message(fi.def->constraint_message(), language, "不满足约束条件 (constraint not met)"));
       }
     }
     if (fi.def->type() == v1::SIGNATURE) {
@@ -437,9 +410,9 @@ struct Validator {
 
 }  // namespace
 
-std::vector<ValidationError> RecordModel::Validate() const {
+std::vector<ValidationError> RecordModel::Validate(const std::string& language) const {
   std::vector<ValidationError> errors;
-  Validator v{form_, today_, *this, &errors};
+  Validator v{form_, today_, *this, language, &errors};
   v.Visit(*root_, form_.def().fields());
   return errors;
 }

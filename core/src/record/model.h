@@ -9,6 +9,7 @@
 // Thread rules: one thread.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -46,8 +47,9 @@ class RecordModel {
   // True when the stored value at `path` is relevant (after Evaluate()).
   bool IsRelevant(const std::string& path) const;
 
-  // Every validation error (after Evaluate()).
-  std::vector<ValidationError> Validate() const;
+  // Every validation error (after Evaluate()). Constraint messages come from the form in
+  // `language` ("zh" or "en", falling back to the other); generated messages are the same in both.
+  std::vector<ValidationError> Validate(const std::string& language = "zh") const;
 
   // Digest of the relevant values covered by the signature field `sig` (after Evaluate()).
   Digest CoveredDigest(const FieldInfo& sig) const;
@@ -60,6 +62,24 @@ class RecordModel {
     bool required = false;
   };
   std::vector<SignatureSlot> Signatures() const;
+
+  // One entry of the evaluated record in form order (see Walk).
+  struct Item {
+    enum class Kind { kField, kGroup, kRepeat, kInstance };
+    Kind kind = Kind::kField;
+    const FieldInfo* field = nullptr;  // the field, group or repeat (kInstance: the repeat)
+    std::string path;  // canonical; kGroup: the group's name under the enclosing instance
+    std::string instance_path;  // the enclosing repeat instance ("" at the top level)
+    int depth = 0;              // nesting under groups, repeats and instances
+    bool relevant = true;       // with every enclosing group, repeat and instance
+    bool required = false;      // kField: not calculated, relevant and its required expression true
+    const v1::Value* value = nullptr;  // kField: stored or calculated value; nullptr = empty
+    int64_t count = 0;  // kRepeat: live instances; kInstance: 1-based display position
+  };
+  // Calls `fn` for every field of the form once per live instance of its enclosing repeats, in
+  // form order: group and repeat headers before their children, each instance (display order)
+  // before its fields (after Evaluate()). Values not reachable from the form (orphans) are skipped.
+  void Walk(const std::function<void(const Item&)>& fn) const;
 
   struct Node;
 

@@ -128,7 +128,8 @@ Status EditSession::AddInstance(const Edit& e, const FieldPath& path, const std:
   if (!parent.ok()) return parent.status();
   std::string id;
   if (e.instance_id.empty()) {
-    id = Uuid::Generate(*options_.random).ToString();
+    DS_ASSIGN_OR_RETURN(Uuid fresh, Uuid::Generate(*options_.random));
+    id = fresh.ToString();
   } else {
     auto parsed = Uuid::Parse(e.instance_id);
     if (!parsed.ok()) return Status(Code::kInvalidArgument, "instance id is not a UUID", ptext);

@@ -79,6 +79,12 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
     return Status(Code::kInvalidArgument, "StoreOptions needs a clock and a random source");
   }
   if (options.path.empty()) return Status(Code::kInvalidArgument, "StoreOptions.path is empty");
+#ifdef DOORSTEP_TABLET_BUILD
+  // ":memory:" never reaches the disk, so it needs no key.
+  if (options.key.empty() && !options.allow_plain_for_tests && options.path != ":memory:") {
+    return Status(Code::kFailedPrecondition, "a tablet store needs a key", options.path);
+  }
+#endif
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   DS_ASSIGN_OR_RETURN(impl->db, store::Db::Open(options.path, options.key, {}));

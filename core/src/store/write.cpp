@@ -196,7 +196,7 @@ Result<RecordId> Store::CreateRecord(const std::string& form_id, const std::stri
   LoadedRecord rec;
   rec.form = form;
   HlcTimestamp created = impl_->hlc->Now();
-  rec.id = Uuid::GenerateTimeOrdered(HlcMillis(created), *impl_->options.random);
+  DS_ASSIGN_OR_RETURN(rec.id, Uuid::GenerateTimeOrdered(HlcMillis(created), *impl_->options.random));
   rec.created = created;
   {
     DS_ASSIGN_OR_RETURN(auto ins, db.Prepare(

@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <stdexcept>
 
 namespace doorstep::posix {
 
@@ -26,7 +25,7 @@ int SystemClock::UtcOffsetMinutes() {
   return static_cast<int>(local.tm_gmtoff / 60);
 }
 
-void SystemRandom::Fill(uint8_t* out, size_t n) {
+Status SystemRandom::Fill(uint8_t* out, size_t n) {
   size_t done = 0;
   while (done < n) {
     ssize_t got = getrandom(out + done, n - done, 0);
@@ -37,18 +36,21 @@ void SystemRandom::Fill(uint8_t* out, size_t n) {
     if (got < 0 && errno == EINTR) continue;
     // getrandom unavailable: read /dev/urandom.
     int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw std::runtime_error("no source of randomness");
+    if (fd < 0) {
+      return Status(Code::kUnavailable, "no source of randomness (getrandom and /dev/urandom failed)");
+    }
     while (done < n) {
       ssize_t r = read(fd, out + done, n - done);
       if (r <= 0) {
         if (r < 0 && errno == EINTR) continue;
         close(fd);
-        throw std::runtime_error("no source of randomness");
+        return Status(Code::kUnavailable, "no source of randomness (/dev/urandom read failed)");
       }
       done += static_cast<size_t>(r);
     }
     close(fd);
   }
+  return Status::Ok();
 }
 
 void StderrLogger::Log(LogLevel level, std::string_view message) {

@@ -21,7 +21,16 @@
 // message, repeat_min/repeat_max on a repeat header, signature_stale), as Store::Validate reports
 // them. An app decides when to show "required" (ODK shows it on leaving the question).
 //
-// Language: "zh" (default) or "en"; a label missing in that language falls back to the other.
+// Language: "zh" (default) or "en"; a label missing in that language falls back to the other, then
+// to the field name (choices: to the choice value). Constraint messages follow the language too.
+//
+// Instance labels: the display text of the repeat's `instance_label` field (form.proto) when it has
+// a value, else of its first TEXT field with a value, else "<repeat label> <ordinal>" ("家庭成员 2").
+//
+// How it stays current: the session keeps the record's values and evaluates them with the store's
+// clock (RecordModel, as Store::Validate does). An edit is written with Store::Apply; simple edits
+// (set, clear, add/remove instance) are then replayed on the session's copy, signatures and photos
+// are read back from the store; then the list is rebuilt and compared with the old one by path.
 //
 // Thread rules: one thread at a time, like the Store it borrows (the Store must outlive the
 // session). Other writers of the same record (a sync pulling into it) are seen after Refresh().
@@ -59,14 +68,14 @@ struct Question {
   std::string name;   // field name
   v1::FieldType type = v1::FIELD_TYPE_UNSPECIFIED;
   int depth = 0;      // nesting under groups, repeats and instances (0 = top level)
-  std::string label;  // session language; kInstance: the instance label ("张三", else "成员 2")
+  std::string label;  // session language; kInstance: the instance label ("张三", else "家庭成员 2")
   std::string hint;
   std::vector<ChoiceOption> choices;  // SELECT_ONE / SELECT_MULTIPLE
   std::optional<v1::Value> value;     // current value (calculated ones included); nullopt = empty
   std::string display;                // value as text for a screen: choice labels, "2026-03-01"...
   bool relevant = true;
   bool required = false;   // required now (its expression true and the question relevant)
-  bool read_only = false;  // calculated, a note, or the record is finalized
+  bool read_only = false;  // calculated, a note, or (every question) the record is finalized
   int64_t instance_count = 0;  // kRepeat: instances now; kInstance: its 1-based ordinal
   // The first validation error of this path now (empty code = none).
   std::string error_code;     // required | constraint | type | choice | repeat_min | ...
@@ -78,12 +87,14 @@ struct Question {
 };
 
 // What an edit changed on screen. One entry per (path, kind); a path may appear with several kinds.
+// A question that is new (kInserted) or gone (kRemoved) gets no other kind.
 enum class ChangeKind : int {
   kInserted = 0,       // a question entered the list (a new repeat instance and its fields)
   kRemoved = 1,        // a question left the list (a removed instance and its fields)
   kAppeared = 2,       // became relevant
   kDisappeared = 3,    // became non-relevant
-  kValue = 4,          // value changed (the edit itself, a recalculation, a cleared value)
+  kValue = 4,          // value changed (the edit itself, a recalculation, a cleared value;
+                       // on a kRepeat header: its instance count)
   kErrorAppeared = 5,  // error_code went from empty to set (or changed code)
   kErrorCleared = 6,   // error_code went from set to empty
   kRequired = 7,       // required flag flipped
@@ -160,7 +171,8 @@ class FormSession {
   Result<EditOutcome> Attach(std::string_view path, std::string_view bytes,
                              const std::string& media_type, const std::string& file_name);
 
-  // Every validation error now (never changes the store).
+  // Every validation error now, as Store::Validate reports them (Chinese messages first); computed
+  // from the session's values, so it never reads or changes the store.
   Result<ValidationReport> Validate() const;
   // Store::Finalize. Returns the report: empty when the record was finalized (every question then
   // turns read-only: kReadOnly changes in `outcome`); otherwise its errors, and nothing changed.
@@ -168,6 +180,7 @@ class FormSession {
   // Finalized -> draft.
   Result<EditOutcome> Reopen();
   // Reloads the record from the store (after a sync wrote into it) and returns what changed.
+  // kNotFound when the record was deleted meanwhile (the session keeps its last list).
   Result<EditOutcome> Refresh();
 
   class Impl;
@@ -180,7 +193,9 @@ class FormSession {
 // Resolves 1-based ordinals in `text` ("members[2]/m_name") to instance UUIDs of record `id`, in
 // display order, and checks the result against `form`: every name a field, instance brackets only
 // on repeats, nesting as in the form. kInvalidArgument (where = text) naming the problem
-// ("no instance number 3 of 'members' (it has 2; numbers start at 1)").
+// ("no instance number 3 of 'members' (it has 2; numbers start at 1)"); kNotFound (where = text)
+// when a name is not a field of the form. Reads the record's instances with Store::Instances (one
+// read per ordinal); a FormSession resolves ordinals from its own list instead.
 enum class PathKind {
   kValue,     // a field: "head_name", "members[1]/m_name"
   kInstance,  // a repeat instance: "members[1]"

@@ -8,7 +8,9 @@
 // leaves the file exactly as it was.
 //
 // Encryption: when built with DOORSTEP_SQLCIPHER the file is encrypted with `key`; a wrong key
-// fails with Code::kWrongKey and changes nothing. In a plain build a non-empty key is refused.
+// fails with Code::kWrongKey and changes nothing. In a plain build a non-empty key is refused. In
+// the tablet build (DOORSTEP_TABLET) a store without a key is refused (kFailedPrecondition) unless
+// `allow_plain_for_tests` is set; the key comes from the app's KeyStore port (ports.h).
 //
 // Thread rules: a Store is used by one thread at a time (callers serialise); open one Store per
 // file per process. Open() may be called from any thread.
@@ -57,6 +59,8 @@ struct StoreOptions {
   Random* random = nullptr;  // required
   Logger* logger = nullptr;  // optional; never receives personal data
   Durability durability = Durability::kFull;
+  // Tablet build only: open a store without a key (tests of plain-file behaviour). Never in apps.
+  bool allow_plain_for_tests = false;
 };
 
 enum class RecordState { kDraft, kFinalized };
@@ -393,6 +397,7 @@ class Store {
   class Impl;
 
  private:
+  friend class FormSession;  // a session re-reads its record and evaluates it with the store's clock
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
