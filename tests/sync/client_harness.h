@@ -16,7 +16,7 @@
 
 #include "doorstep/posix/ports.h"
 #include "doorstep/sync/client/sync_client.h"
-#include "doorstep/sync/client/transport.h"
+#include "doorstep/sync/client/curl_transport.h"
 #include "doorstep/sync/server/http_server.h"
 #include "doorstep/sync/server/service.h"
 #include "doorstep/sync/server/sqlite_store.h"

@@ -16,7 +16,7 @@
 #include <string>
 #include <thread>
 
-#include "doorstep/sync/client/transport.h"
+#include "doorstep/sync/client/curl_transport.h"
 #include "doorstep/sync/codec.h"
 #include "hang_guard.h"
 

@@ -68,7 +68,7 @@ std::vector<OutboxEntry> ManyHouseholds(size_t households) {
   out.reserve(households * templates.size() / n_templates + 16);
   for (size_t h = 0; h < households; ++h) {
     const auto& tmpl = by_record[h % by_record.size()];
-    RecordId id = Uuid::Generate(random);
+    RecordId id = Uuid::Generate(random).value();
     std::map<std::string, std::string> member_ids;
     HlcTimestamp shift = MakeHlc(static_cast<int64_t>(h) * 60000, 0);
     for (const OutboxEntry* src : tmpl) {
@@ -79,7 +79,7 @@ std::vector<OutboxEntry> ManyHouseholds(size_t households) {
       if (open != std::string::npos) {
         std::string old = e.path.substr(open + 1, 36);
         auto [it, added] = member_ids.try_emplace(old);
-        if (added) it->second = Uuid::Generate(random).ToString();
+        if (added) it->second = Uuid::Generate(random).value().ToString();
         e.path.replace(open + 1, 36, it->second);
       }
       if (e.value && e.value->has_signature()) {
@@ -88,7 +88,7 @@ std::vector<OutboxEntry> ManyHouseholds(size_t households) {
         for (const auto& stroke : testdata::Handwriting(rng))
           *sig->add_strokes() = EncodeStroke(stroke);
         std::string digest(32, '\0');
-        random.Fill(reinterpret_cast<uint8_t*>(digest.data()), digest.size());
+        REQUIRE(random.Fill(reinterpret_cast<uint8_t*>(digest.data()), digest.size()).ok());
         sig->set_content_sha256(digest);
       }
       out.push_back(std::move(e));

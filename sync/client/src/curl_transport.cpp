@@ -7,7 +7,7 @@
 #include <cctype>
 #include <mutex>
 
-#include "doorstep/sync/client/transport.h"
+#include "doorstep/sync/client/curl_transport.h"
 
 namespace doorstep::sync::client {
 namespace {

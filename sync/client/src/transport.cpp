@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <random>
 #include <thread>
 
@@ -36,8 +37,21 @@ void SleepUnlessCancelled(const HttpRequest& request, std::chrono::milliseconds 
   }
 }
 
+// Seed for the backoff jitter. std::random_device may throw where the host has no entropy
+// source; jitter needs no secrecy, so the clock and the thread's address stand in then (nothing
+// throws out of the client, which the C ABI wraps).
+uint64_t JitterSeed() {
+  try {
+    return std::random_device{}();
+  } catch (...) {
+    static thread_local int anchor = 0;
+    return static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+           reinterpret_cast<uintptr_t>(&anchor);
+  }
+}
+
 uint64_t JitterRandom() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
+  thread_local std::mt19937_64 rng{JitterSeed()};
   return rng();
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "doorstep/core/sha256.h"
 #include "doorstep/core/uuid.h"
@@ -36,9 +37,9 @@ void SyncService::Log(LogLevel level, const std::string& message) {
   if (options_.logger != nullptr) options_.logger->Log(level, message);
 }
 
-std::string SyncService::RandomHex(size_t bytes) {
+Result<std::string> SyncService::RandomHex(size_t bytes) {
   std::string raw(bytes, '\0');
-  options_.random->Fill(reinterpret_cast<uint8_t*>(raw.data()), raw.size());
+  DS_RETURN_IF_ERROR(options_.random->Fill(reinterpret_cast<uint8_t*>(raw.data()), raw.size()));
   return ToHex(reinterpret_cast<const uint8_t*>(raw.data()), raw.size());
 }
 
@@ -59,7 +60,8 @@ Result<EnrollmentToken> SyncService::CreateEnrollmentToken(const std::string& te
       return Status(Code::kInvalidArgument, "a village is listed twice", "villages");
     }
   }
-  EnrollmentToken token{RandomHex(16), team, villages, reviewer};
+  DS_ASSIGN_OR_RETURN(std::string token_text, RandomHex(16));
+  EnrollmentToken token{std::move(token_text), team, villages, reviewer};
   const int64_t now = clock().NowMs();
   auto done = internal::RunTxn<bool>(*store_, options_.max_attempts, [&](ServerTxn& txn) -> Result<bool> {
     TokenRow row;
@@ -139,7 +141,8 @@ Result<v1::EnrollResponse> SyncService::Enroll(const v1::EnrollRequest& request)
           return Status(Code::kNotFound, "unknown or already used enrollment token", "token");
         }
         DeviceRow device;
-        device.device_id = Uuid::Generate(*options_.random).ToString();
+        DS_ASSIGN_OR_RETURN(Uuid device_uuid, Uuid::Generate(*options_.random));
+        device.device_id = device_uuid.ToString();
         device.name = request.device_name();
         if (device.name.size() > 200) {
           size_t cut = 200;  // on a UTF-8 character boundary
@@ -149,7 +152,7 @@ Result<v1::EnrollResponse> SyncService::Enroll(const v1::EnrollRequest& request)
         device.team = token->team;
         device.villages = token->villages;
         device.reviewer = token->reviewer;
-        std::string credential = RandomHex(32);
+        DS_ASSIGN_OR_RETURN(std::string credential, RandomHex(32));
         device.credential_sha256 = Sha256Of(credential);
         device.enrolled_ms = now;
         DS_RETURN_IF_ERROR(txn.PutDevice(device));

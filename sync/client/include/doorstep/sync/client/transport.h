@@ -1,5 +1,6 @@
-// HTTP transport of the sync client: an interface (so tests can cut the link at chosen points) and
-// its libcurl implementation.
+// HTTP transport of the sync client: an interface (so tests can cut the link at chosen points, and
+// an app can supply its platform's HTTP stack), retries and backoff. The libcurl implementation is
+// the optional target doorstep_sync_curl (doorstep/sync/client/curl_transport.h).
 //
 // Bodies are raw bytes here: compression (Content-Encoding / Accept-Encoding) is done by the sync
 // client with doorstep/sync/codec.h, never by libcurl. A transport returns every HTTP answer as a
@@ -107,47 +108,6 @@ class RetryingTransport final : public HttpTransport {
  private:
   HttpTransport& inner_;
   RetryPolicy policy_;
-};
-
-struct CurlOptions {
-  std::chrono::milliseconds connect_timeout{10000};
-  std::chrono::milliseconds total_timeout{120000};  // one attempt, connect included
-  // Abort an attempt that moves fewer than `low_speed_bytes` per second for `low_speed_time`
-  // (a stalled 2G link), so the retry starts instead of waiting for the total timeout.
-  long low_speed_bytes = 16;
-  std::chrono::seconds low_speed_time{30};
-  RetryPolicy retry;
-  std::string user_agent = "doorstep-sync/1";
-  // Keep the connection open between requests (HTTP keep-alive; one TCP and TLS handshake per
-  // sync instead of per request, which matters on a 2G link). false: a new connection each time.
-  bool reuse_connection = true;
-  size_t max_response_bytes = 32u << 20;  // larger answers are refused (kResourceExhausted)
-};
-
-// The libcurl transport. Keeps one connection open between requests (HTTP keep-alive).
-class CurlTransport final : public HttpTransport {
- public:
-  explicit CurlTransport(CurlOptions options = {});
-  ~CurlTransport() override;
-  CurlTransport(const CurlTransport&) = delete;
-  CurlTransport& operator=(const CurlTransport&) = delete;
-
-  // With retries (options.retry).
-  Result<HttpResponse> Send(const HttpRequest& request) override;
-  // One attempt, no retry.
-  Result<HttpResponse> SendOnce(const HttpRequest& request);
-  void CloseIdle() override;
-
-  // Body bytes on the wire since construction (every attempt).
-  uint64_t bytes_sent() const { return bytes_sent_.load(); }
-  uint64_t bytes_received() const { return bytes_received_.load(); }
-  const CurlOptions& options() const { return options_; }
-
- private:
-  CurlOptions options_;
-  void* handle_ = nullptr;  // CURL*, reused for keep-alive
-  std::atomic<uint64_t> bytes_sent_{0};
-  std::atomic<uint64_t> bytes_received_{0};
 };
 
 }  // namespace doorstep::sync::client

@@ -122,7 +122,7 @@ class SyncService {
 
  private:
   void Log(LogLevel level, const std::string& message);
-  std::string RandomHex(size_t bytes);
+  Result<std::string> RandomHex(size_t bytes);
 
   ServerStore* store_;
   ServiceOptions options_;
