@@ -36,8 +36,9 @@ class FixedClock final : public Clock {
 class SeededRandom final : public Random {
  public:
   std::mt19937_64 rng{1};
-  void Fill(uint8_t* out, size_t n) override {
+  Status Fill(uint8_t* out, size_t n) override {
     for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(rng());
+    return Status::Ok();
   }
 };
 

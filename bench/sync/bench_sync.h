@@ -33,7 +33,7 @@
 #include "doorstep/form.pb.h"
 #include "doorstep/registry/model.h"
 #include "doorstep/sync/client/sync_client.h"
-#include "doorstep/sync/client/transport.h"
+#include "doorstep/sync/client/curl_transport.h"
 #include "doorstep/sync/server/http_server.h"
 #include "doorstep/sync/server/service.h"
 #include "doorstep/sync/server/sqlite_store.h"
@@ -58,8 +58,9 @@ class BenchRandom final : public Random {
  public:
   explicit BenchRandom(uint64_t seed) : rng(seed) {}
   std::mt19937_64 rng;
-  void Fill(uint8_t* out, size_t n) override {
+  Status Fill(uint8_t* out, size_t n) override {
     for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(rng());
+    return Status::Ok();
   }
 };
 

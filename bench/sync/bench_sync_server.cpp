@@ -89,7 +89,7 @@ double LightFill::Push(ss::SyncService& service, const ss::DeviceInfo& reviewer,
       v1::Value village;
       village.set_text("填充村" + std::to_string(filled_ / kVillageHouseholds + 1));
       const HlcTimestamp hlc = MakeHlc(kNowMs - 86400 * 1000 + filled_, 0);
-      const RecordId id = Uuid::GenerateTimeOrdered(HlcMillis(hlc), random_);  // as tablets do
+      const RecordId id = Uuid::GenerateTimeOrdered(HlcMillis(hlc), random_).value();  // as tablets do
       auto add = [&](const std::string& path, const v1::Value& value) {
         OutboxEntry e;
         e.record_id = id;

@@ -15,6 +15,7 @@
 #include "demo_data.h"
 #include "doorstep/core/sha256.h"
 #include "doorstep/core/value_text.h"
+#include "doorstep/sync/client/curl_transport.h"
 #include "doorstep/sync/client/sync_client.h"
 #include "doorstep/sync/server/http_server.h"
 #include "doorstep/sync/server/service.h"
@@ -228,7 +229,7 @@ void Demo::Run() {
   Step("离线修改 Both tablets edit " + demo::HouseholdHead(0) + "户 offline");
   std::cout << "  TAB-A: 工资性收入 wage_income 12000 -> 12500, 联系电话 phone -> 13908551234, "
                "adds member 彭小军 (son)\n";
-  auto edits_a = demo::NewMember(random_, "彭小军", "son", "male", 2001, 3, 15);
+  auto edits_a = Unwrap(demo::NewMember(random_, "彭小军", "son", "male", 2001, 3, 15));
   edits_a.push_back(doorstep::Edit::Set("wage_income", values::Dec(12500)));
   edits_a.push_back(doorstep::Edit::Set("phone", values::Text("13908551234")));
   Edit(a_, household, edits_a);
@@ -236,7 +237,7 @@ void Demo::Run() {
   std::cout << "  TAB-B: 工资性收入 wage_income 12000 -> 13200, 住房面积 housing_area -> 90, "
                "adds member 陈丽 (other); "
             << demo::HouseholdHead(1) << "户 村民小组 -> 第六村民组\n";
-  auto edits_b = demo::NewMember(random_, "陈丽", "other", "female", 2003, 8, 9);
+  auto edits_b = Unwrap(demo::NewMember(random_, "陈丽", "other", "female", 2003, 8, 9));
   edits_b.push_back(doorstep::Edit::Set("wage_income", values::Dec(13200)));
   edits_b.push_back(doorstep::Edit::Set("housing_area", values::Dec(90)));
   Edit(b_, household, edits_b);

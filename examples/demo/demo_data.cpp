@@ -141,14 +141,17 @@ std::vector<Edit> HouseholdEdits(int n) {
   return e;
 }
 
-std::vector<Edit> NewMember(Random& random, const std::string& name, const std::string& relation,
-                            const std::string& sex, int year, int month, int day) {
-  const std::string id = Uuid::Generate(random).ToString();
+Result<std::vector<Edit>> NewMember(Random& random, const std::string& name,
+                                    const std::string& relation, const std::string& sex, int year,
+                                    int month, int day) {
+  DS_ASSIGN_OR_RETURN(Uuid uuid, Uuid::Generate(random));
+  const std::string id = uuid.ToString();
   const std::string p = "members[" + id + "]/";
-  return {Edit::AddInstance("members", id), Edit::Set(p + "m_name", values::Text(name)),
-          Edit::Set(p + "m_relation", values::One(relation)),
-          Edit::Set(p + "m_sex", values::One(sex)),
-          Edit::Set(p + "m_birth_date", values::Day(year, month, day))};
+  return std::vector<Edit>{Edit::AddInstance("members", id),
+                           Edit::Set(p + "m_name", values::Text(name)),
+                           Edit::Set(p + "m_relation", values::One(relation)),
+                           Edit::Set(p + "m_sex", values::One(sex)),
+                           Edit::Set(p + "m_birth_date", values::Day(year, month, day))};
 }
 
 void PrintHousehold(std::ostream& out, Store& store, const RecordId& id,

@@ -21,8 +21,9 @@ std::vector<Edit> HouseholdEdits(int n);
 std::string HouseholdHead(int n);
 
 // Edits adding one member (name, relation, sex, birth date) with a fresh instance id.
-std::vector<Edit> NewMember(Random& random, const std::string& name, const std::string& relation,
-                            const std::string& sex, int year, int month, int day);
+// Fails only when `random` does.
+Result<std::vector<Edit>> NewMember(Random& random, const std::string& name, const std::string& relation,
+                                    const std::string& sex, int year, int month, int day);
 
 // Prints the household as the store holds it: main fields with their labels, then every member.
 void PrintHousehold(std::ostream& out, Store& store, const RecordId& id, const std::string& indent);

@@ -13,7 +13,7 @@
 #include "cli.h"
 #include "doorstep/core/sha256.h"
 #include "doorstep/sync/client/sync_client.h"
-#include "doorstep/sync/client/transport.h"
+#include "doorstep/sync/client/curl_transport.h"
 #include "output.h"
 #include "record_path.h"
 #include "sync_output.h"

@@ -100,6 +100,7 @@ class Cli {
 
 // Command files.
 void RegisterStoreCommands(Cli& cli);   // init, form install, form list, outbox
+void RegisterFormCompileCommand(Cli& cli);  // form compile (JSON -> binary FormDef)
 void RegisterRecordCommands(Cli& cli);  // record new/set/clear/add-instance/remove-instance/...
 void RegisterLifecycleCommands(Cli& cli);  // record validate/finalize/reopen/migrate/delete/history
 void RegisterShowCommands(Cli& cli);    // record show, record list

@@ -164,7 +164,7 @@ std::string ExportCsv(Session& session, const ExportArgs& a) {
           auto it = sig_state.find(prefix + field);
           row.push_back(it == sig_state.end() ? std::string() : it->second);
         } else {
-          const Leaf* leaf = node.Find(c.name);
+          const TreeLeaf* leaf = node.Find(c.name);
           row.push_back(leaf == nullptr ? std::string() : FormatValueText(*leaf->value));
         }
       }

@@ -58,6 +58,7 @@ int Cli::Run(int argc, const char* const* argv) {
 int main(int argc, char** argv) {
   doorstep::cli::Cli cli;
   doorstep::cli::RegisterStoreCommands(cli);
+  doorstep::cli::RegisterFormCompileCommand(cli);
   doorstep::cli::RegisterRecordCommands(cli);
   doorstep::cli::RegisterLifecycleCommands(cli);
   doorstep::cli::RegisterShowCommands(cli);

@@ -1,8 +1,8 @@
 // Looking at records: `doorstep record show` (text or JSON) and `doorstep record list`.
 #include <iostream>
-#include <set>
 
 #include "cli.h"
+#include "doorstep/core/session.h"
 #include "doorstep/core/value_text.h"
 #include "output.h"
 #include "record_tree.h"
@@ -11,72 +11,66 @@ namespace doorstep::cli {
 namespace {
 
 struct ShowContext {
-  const std::string& lang;
   int offset;
-  const std::map<std::string, const SignatureStatus*>& signatures;
-  const std::set<std::string>* relevant;  // with --all: paths of relevant values
+  bool all;  // --all: non-relevant questions too, marked
 };
 
 std::string Indent(int n) { return std::string(static_cast<size_t>(n), ' '); }
 
-std::string FieldTitle(const v1::Field& f, const std::string& lang) {
-  std::string label = LabelText(f.label(), lang, "");
-  return label.empty() || label == f.name() ? f.name() : label + " (" + f.name() + ")";
+std::string Title(const Question& q) {
+  return q.label.empty() || q.label == q.name ? q.name : q.label + " (" + q.name + ")";
 }
 
-bool HasAny(const google::protobuf::RepeatedPtrField<v1::Field>& fields, const ValueNode& node) {
-  for (const auto& f : fields) {
-    if (f.type() == v1::GROUP && HasAny(f.children(), node)) return true;
-    if (f.type() == v1::REPEAT && !node.Instances(f.name()).empty()) return true;
-    if (node.Find(f.name()) != nullptr) return true;
+std::string FieldText(const Question& q, const ShowContext& ctx) {
+  std::string text = q.display;
+  if (q.value && q.value->has_signature()) {
+    text += ", " + FormatLocalTime(q.value->signature().signed_at_ms(), ctx.offset);
+    text += std::string(" [") + SignatureStateName(q.signature_state) + "]";
   }
-  return false;
-}
-
-std::string LeafText(const Leaf& leaf, const ShowContext& ctx) {
-  std::string text = FormatValueText(*leaf.value);
-  if (leaf.value->has_signature()) {
-    text += ", " + FormatLocalTime(leaf.value->signature().signed_at_ms(), ctx.offset);
-    auto it = ctx.signatures.find(leaf.path);
-    if (it != ctx.signatures.end()) {
-      text += std::string(" [") + SignatureStateName(it->second->state) + "]";
-    }
-  }
-  if (ctx.relevant != nullptr && !ctx.relevant->count(leaf.path)) text += "  [not relevant]";
+  if (!q.relevant) text += "  [not relevant]";
+  if (!q.error_code.empty()) text += "  [" + q.error_code + "]";
   return text;
 }
 
-void PrintFields(const google::protobuf::RepeatedPtrField<v1::Field>& fields,
-                 const ValueNode& node, int indent, const ShowContext& ctx,
-                 std::set<std::string>* seen) {
-  for (const auto& f : fields) {
-    switch (f.type()) {
-      case v1::GROUP:
-        if (!HasAny(f.children(), node)) break;
-        std::cout << Indent(indent) << FieldTitle(f, ctx.lang) << "\n";
-        PrintFields(f.children(), node, indent + 2, ctx, seen);
-        break;
-      case v1::REPEAT: {
-        seen->insert(f.name());
-        const auto& list = node.Instances(f.name());
-        if (list.empty()) break;
-        std::cout << Indent(indent) << FieldTitle(f, ctx.lang) << ": " << list.size() << "\n";
-        for (size_t i = 0; i < list.size(); ++i) {
-          std::cout << Indent(indent + 2) << "[" << i + 1 << "] " << list[i]->id << "\n";
-          std::set<std::string> inner;
-          PrintFields(f.children(), list[i]->node, indent + 4, ctx, &inner);
+// Which questions `record show` prints: fields with a value, repeats with instances, instances,
+// and the groups that hold any of them; non-relevant ones only with --all.
+std::vector<bool> Shown(const std::vector<Question>& qs, const ShowContext& ctx) {
+  std::vector<bool> shown(qs.size(), false);
+  for (size_t i = qs.size(); i-- > 0;) {
+    const Question& q = qs[i];
+    if (!q.relevant && !ctx.all) continue;
+    switch (q.kind) {
+      case QuestionKind::kField: shown[i] = q.value.has_value(); break;
+      case QuestionKind::kRepeat: shown[i] = q.instance_count > 0; break;
+      case QuestionKind::kInstance: shown[i] = true; break;
+      case QuestionKind::kGroup:
+        for (size_t j = i + 1; j < qs.size() && qs[j].depth > q.depth; ++j) {
+          if (shown[j]) shown[i] = true;
         }
+        break;
+    }
+  }
+  return shown;
+}
+
+// The record as its form session lists it: questions in form order, labels in the chosen
+// language, values as display text, inline error codes; repeat instances numbered.
+void PrintQuestions(const FormSession& session, const ShowContext& ctx) {
+  const auto& qs = session.questions();
+  std::vector<bool> shown = Shown(qs, ctx);
+  for (size_t i = 0; i < qs.size(); ++i) {
+    if (!shown[i]) continue;
+    const Question& q = qs[i];
+    std::cout << Indent(q.depth * 2);
+    switch (q.kind) {
+      case QuestionKind::kGroup: std::cout << Title(q) << "\n"; break;
+      case QuestionKind::kRepeat: std::cout << Title(q) << ": " << q.instance_count << "\n"; break;
+      case QuestionKind::kInstance: {
+        std::string id = q.path.substr(q.path.rfind('[') + 1, 36);
+        std::cout << "[" << q.instance_count << "] " << id << "  " << q.label << "\n";
         break;
       }
-      case v1::NOTE:
-        break;
-      default:
-        seen->insert(f.name());
-        if (const Leaf* leaf = node.Find(f.name())) {
-          std::cout << Indent(indent) << FieldTitle(f, ctx.lang) << ": " << LeafText(*leaf, ctx)
-                    << "\n";
-        }
-        break;
+      case QuestionKind::kField: std::cout << Title(q) << ": " << FieldText(q, ctx) << "\n"; break;
     }
   }
 }
@@ -109,12 +103,6 @@ void RunShow(Cli& cli, const ShowArgs& args) {
     return;
   }
 
-  std::set<std::string> relevant;
-  if (args.all) {
-    for (const auto& v : Unwrap(store.GetRelevantRecord(id)).values) relevant.insert(v.path);
-  }
-  std::map<std::string, const SignatureStatus*> by_path;
-  for (const auto& s : signatures) by_path[s.path] = &s;
   const std::string& lang = session.options().lang;
   const Record& r = loaded.record;
   const CompiledForm& form = *loaded.form;
@@ -125,12 +113,17 @@ void RunShow(Cli& cli, const ShowArgs& args) {
             << "created  " << FormatLocalTime(HlcMillis(r.created), offset) << "\n"
             << "updated  " << FormatLocalTime(HlcMillis(r.updated), offset) << "\n\n";
 
-  ShowContext ctx{lang, offset, by_path, args.all ? &relevant : nullptr};
-  ValueNode root = BuildTree(r);
-  std::set<std::string> seen;
-  PrintFields(form.def().fields(), root, 0, ctx, &seen);
-  for (const auto& [name, leaf] : root.values) {
-    if (!seen.count(name)) std::cout << name << ": " << LeafText(leaf, ctx) << "\n";
+  if (r.deleted) {
+    for (const auto& v : r.values) std::cout << v.path << ": " << FormatValueText(v.value) << "\n";
+  } else {
+    auto view = Unwrap(FormSession::Open(store, id, lang == "en" ? "en" : "zh"));
+    PrintQuestions(*view, ShowContext{offset, args.all});
+    // Values the form does not know (written under another version of it): listed as stored.
+    for (const auto& v : r.values) {
+      if (view->IndexOf(v.path) < 0 && !v.value.has_instance()) {
+        std::cout << v.path << ": " << FormatValueText(v.value) << "\n";
+      }
+    }
   }
 
   if (!signatures.empty()) {

@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "doorstep/sync/client/sync_client.h"
-#include "doorstep/sync/client/transport.h"
+#include "doorstep/sync/client/curl_transport.h"
 #include "output.h"
 #include "sync_output.h"
 
