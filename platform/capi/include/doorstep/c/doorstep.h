@@ -92,10 +92,12 @@ DS_EXPORT void ds_free(void* ptr);
 /* ---- host callbacks ------------------------------------------------------------------------ */
 /* The key store: where the store's encryption key lives (Android Keystore, iOS Keychain). The
  * core asks for the key of a store by its key id (the store's file name without directory) and
- * never writes the key anywhere. get_or_create fills `key_out` (up to `capacity` bytes) with the
- * key and sets `*key_len`; the first time, it must create one (ds_random_bytes gives 32 good
+ * never writes the key anywhere. get_or_create fills `key_out` (up to `capacity` bytes, 256) with
+ * the key and sets `*key_len`; the first time, it must create one (ds_random_bytes gives 32 good
  * random bytes) and keep it. Returns DS_OK or an error code (its message is reported as
- * "key store: ..."). */
+ * "key store: ..."). The store is keyed with the lowercase hex text of these bytes (SQLCipher
+ * derives the cipher key from it), so a key file holding that hex opens the same store from the
+ * `doorstep --key-file` command line. */
 typedef struct ds_key_store {
   void* context;
   ds_status (*get_or_create)(void* context, const char* key_id, uint8_t* key_out,
@@ -105,13 +107,19 @@ typedef struct ds_key_store {
 /* Log lines (never personal data). level: 0 debug, 1 info, 2 warning, 3 error. */
 typedef void (*ds_log_fn)(void* context, int level, const char* message);
 
+/* 1 when this library encrypts stores (built with SQLCipher), 0 otherwise. */
+DS_EXPORT int ds_encryption_available(void);
+
 /* Fills `out` with `n` bytes from the operating system's random source. */
 DS_EXPORT ds_status ds_random_bytes(uint8_t* out, size_t n);
 
-/* A key store over a key file (Linux, tests, the office PC): the file `path` holds the key as
- * hex, mode 0600, created on first use; a file readable by group or others is refused. Free with
- * ds_key_file_store_destroy after every store opened with it is closed. */
-DS_EXPORT ds_status ds_key_file_store_create(const char* path, ds_key_store** out);
+/* A key store over key files (Linux, tests, the office PC): the key of store "village.db" is the
+ * file `<directory>/village.db.key`, holding 64 hex digits (32 random bytes), mode 0600, created
+ * on first use; a key file that is a symlink, not owned by this user, readable or writable by
+ * group or others (DS_PERMISSION_DENIED) or not 64 hex digits (DS_CORRUPTION) is refused and left
+ * as it is. `directory` must exist. Free with ds_key_file_store_destroy after every store opened
+ * with it is closed (ds_key_file_store_destroy ignores key stores it did not create). */
+DS_EXPORT ds_status ds_key_file_store_create(const char* directory, ds_key_store** out);
 DS_EXPORT void ds_key_file_store_destroy(ds_key_store* key_store);
 
 /* ---- store --------------------------------------------------------------------------------- */
@@ -133,7 +141,9 @@ DS_EXPORT void ds_store_options_set_logger(ds_store_options* options, ds_log_fn 
                                            void* context);
 
 /* Opens or creates the store. DS_WRONG_KEY for a wrong key, DS_FAILED_PRECONDITION when no key
- * store is set (and plain stores are not allowed), DS_SCHEMA_TOO_NEW, DS_IO. */
+ * store is set (and plain stores are not allowed), DS_SCHEMA_TOO_NEW, DS_IO. In a library built
+ * without encryption (ds_encryption_available() == 0) a store can only be plain: with allow_plain
+ * set, the key store (if any) is not asked; without it, DS_FAILED_PRECONDITION. */
 DS_EXPORT ds_status ds_store_open(const ds_store_options* options, ds_store** out);
 /* Closes the store (NULL is fine). Sessions opened from it must be closed first. */
 DS_EXPORT void ds_store_close(ds_store* store);
@@ -379,6 +389,7 @@ DS_EXPORT const char* ds_http_request_header_name(const ds_http_request* request
 DS_EXPORT const char* ds_http_request_header_value(const ds_http_request* request, size_t i);
 DS_EXPORT const uint8_t* ds_http_request_body(const ds_http_request* request, size_t* len);
 DS_EXPORT void ds_http_response_set_status(ds_http_response* response, int http_status);
+/* Header names are stored in lower case. */
 DS_EXPORT void ds_http_response_add_header(ds_http_response* response, const char* name,
                                            const char* value);
 DS_EXPORT void ds_http_response_set_body(ds_http_response* response, const uint8_t* body,
