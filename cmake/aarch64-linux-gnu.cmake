@@ -32,7 +32,10 @@ endif()
 set(ENV{PKG_CONFIG_LIBDIR} "${_doorstep_pc}")
 set(ENV{PKG_CONFIG_PATH} "")
 
-# Test programs run under user-mode qemu, called explicitly (binfmt_misc may not be set up); -L
-# points the arm64 dynamic loader at the cross libc (multiarch libraries are found after it).
+# Test programs run under user-mode qemu, called explicitly (binfmt_misc may not be set up). The
+# arm64 dynamic loader and libc are the multiarch libc6:arm64 (/lib/ld-linux-aarch64.so.1), the
+# libc the arm64 libraries were built against. Not `-L /usr/aarch64-linux-gnu`: that loader is the
+# cross toolchain's older glibc (libc6-arm64-cross), and mixed with the multiarch libc.so.6 it
+# hangs threaded programs (seen: a std::thread program spinning forever at exit).
 find_program(DOORSTEP_QEMU_AARCH64 qemu-aarch64 qemu-aarch64-static REQUIRED)
-set(CMAKE_CROSSCOMPILING_EMULATOR ${DOORSTEP_QEMU_AARCH64} -L /usr/aarch64-linux-gnu)
+set(CMAKE_CROSSCOMPILING_EMULATOR ${DOORSTEP_QEMU_AARCH64})

@@ -20,7 +20,7 @@ PACKAGES=(
   openjdk-17-jdk-headless junit5  # the Java binding (platform/android) and its JUnit tests
 )
 ARM64_PACKAGES=(
-  g++-aarch64-linux-gnu qemu-user
+  g++-aarch64-linux-gnu qemu-user libc6:arm64
   libsqlcipher0:arm64 libprotobuf-dev:arm64 libcurl4-openssl-dev:arm64
   zlib1g-dev:arm64 libzstd-dev:arm64
 )

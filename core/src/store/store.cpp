@@ -64,7 +64,8 @@ int32_t Store::Impl::TodayDays() const {
 Status Store::Impl::RequireAuthor() const {
   if (author_id == 0) {
     return Status(Code::kFailedPrecondition,
-                  "no author set: run `doorstep init --surveyor ID --device ID` first");
+                  "no author set: a store needs its surveyor and device (SetAuthor) before "
+                  "its first write");
   }
   return Status::Ok();
 }
