@@ -31,7 +31,7 @@ set(DOORSTEP_LAYER_RANKS
   doorstep_testdata=11 doorstep_test_support=12
   doorstep_core_tests=13 doorstep_cli_tests=13 doorstep_sync_tests=13 doorstep_registry_tests=13
   bench_core=13 bench_registry=13 bench_sync=13
-  doorstep_capi_tests=13 doorstep_capi_c_test=13)
+  doorstep_capi_tests=13 doorstep_capi_c_test=13 doorstep_form_compile=13)
 # External libraries: the lowest rank allowed to link each.
 set(DOORSTEP_LAYER_EXTERNAL
   CLI11::CLI11=8 PkgConfig::HTTPLIB=5 PkgConfig::PQXX=5 CURL::libcurl=6)
