@@ -312,3 +312,37 @@ TEST_CASE("the built-in curl transport and its destroy", "[capi]") {
   ds_curl_transport_destroy(&mine);
   ds_curl_transport_destroy(curl);
 }
+
+TEST_CASE("allow_plain opens a store without a key store, in encrypted builds too", "[capi]") {
+  TempDir dir;
+  ds_store_options* options = ds_store_options_create();
+  ds_store_options_set_path(options, dir.File("plain.db").c_str());
+  ds_store* store = nullptr;
+  // Without allow_plain and without a key store: refused, naming what is missing.
+  CHECK(ds_store_open(options, &store) == DS_FAILED_PRECONDITION);
+  CHECK(store == nullptr);
+  CHECK(LastError().find("key store") != std::string::npos);
+  ds_store_options_set_allow_plain(options, 1);
+  const ds_status rc = ds_store_open(options, &store);
+  ds_store_options_destroy(options);
+  INFO(LastError());
+  REQUIRE(rc == DS_OK);
+  CHECK(ds_store_set_author(store, "s-1", "d-1") == DS_OK);
+  ds_store_close(store);
+}
+
+TEST_CASE("destroy functions free only what the library created, not copies of it", "[capi]") {
+  TempDir dir;
+  ds_key_store* keys = nullptr;
+  REQUIRE(ds_key_file_store_create(dir.path().c_str(), &keys) == DS_OK);
+  ds_key_store copy = *keys;  // e.g. a host decorator that copied callback and context
+  ds_key_file_store_destroy(&copy);  // not ours: left alone (ASan would see a bad free)
+  ds_key_file_store_destroy(keys);
+
+  ds_transport* curl = nullptr;
+  if (ds_curl_transport_create(&curl) == DS_OK) {
+    ds_transport copied = *curl;
+    ds_curl_transport_destroy(&copied);
+    ds_curl_transport_destroy(curl);
+  }
+}

@@ -34,7 +34,10 @@ jobject MakeRequest(JNIEnv* env, const ds_http_request* request) {
   size_t n = ds_http_request_header_count(request);
   jobjectArray headers = env->NewObjectArray(static_cast<jsize>(2 * n), string_class, nullptr);
   env->DeleteLocalRef(string_class);
-  for (size_t i = 0; headers != nullptr && i < 2 * n; ++i) {
+  // Each allocation below may fail with an OutOfMemoryError pending (a body can be a photo chunk
+  // of megabytes): return before the next JNI call, never call on with an exception pending.
+  if (headers == nullptr) return nullptr;
+  for (size_t i = 0; i < 2 * n; ++i) {
     jstring s = NewJavaString(env, i % 2 == 0 ? ds_http_request_header_name(request, i / 2)
                                               : ds_http_request_header_value(request, i / 2));
     if (s == nullptr) return nullptr;
@@ -44,11 +47,11 @@ jobject MakeRequest(JNIEnv* env, const ds_http_request* request) {
   size_t len = 0;
   const uint8_t* body = ds_http_request_body(request, &len);
   jbyteArray body_array = doorstep_jni::NewByteArray(env, body, body == nullptr ? 0 : len);
+  if (body_array == nullptr) return nullptr;
   jstring method = NewJavaString(env, ds_http_request_method(request));
+  if (method == nullptr) return nullptr;
   jstring url = NewJavaString(env, ds_http_request_url(request));
-  if (headers == nullptr || body_array == nullptr || method == nullptr || url == nullptr) {
-    return nullptr;
-  }
+  if (url == nullptr) return nullptr;
   return env->NewObject(cls.cls(), cls.ctor(), method, url, headers, body_array);
 }
 
@@ -272,11 +275,16 @@ DS_JNI(jobject, sync)
   CallbackScope scope(env);
   JavaTransport java{&scope, transport};
   ds_transport callback{&java, &Send};
-  JavaProgress progress{&scope, listener, FromHandle<ds_cancel>(cancel)};
+  // A listener that throws stops the sync through a cancel token: the caller's, or one of our own
+  // when the caller passed none.
+  ds_cancel* own_cancel = cancel == 0 && listener != nullptr ? ds_cancel_create() : nullptr;
+  ds_cancel* use_cancel = own_cancel != nullptr ? own_cancel : FromHandle<ds_cancel>(cancel);
+  JavaProgress progress{&scope, listener, use_cancel};
   ds_sync_report* report = nullptr;
   ds_status status = ds_sync(FromHandle<ds_store>(store), Pick(curl, transport, &callback),
-                             listener != nullptr ? &OnProgress : nullptr, &progress,
-                             FromHandle<ds_cancel>(cancel), &report);
+                             listener != nullptr ? &OnProgress : nullptr, &progress, use_cancel,
+                             &report);
+  ds_cancel_destroy(own_cancel);
   std::string message = status == DS_OK ? "" : ds_last_error_message();
   std::string where = status == DS_OK ? "" : ds_last_error_where();
   if (message.empty()) message = ds_status_name(status);

@@ -31,6 +31,23 @@ ds_status SetLastError(const Status& status) {
   return static_cast<ds_status>(status.code());
 }
 
+OwnedSet& Owned() {
+  static OwnedSet* owned = new OwnedSet();  // never destroyed: destroy calls may come at exit
+  return *owned;
+}
+
+ds_status FailAt(Code code, const char* function, const char* what) noexcept {
+  try {
+    return SetLastError(Status(code, std::string(function) + ": " + what));
+  } catch (...) {
+    // Out of memory for the message itself: the code still tells the host what happened.
+    LastError& e = ThreadError();
+    e.where.clear();
+    e.message.clear();
+    return static_cast<ds_status>(code);
+  }
+}
+
 Status NullArgument(const char* function, const char* param) {
   return Status(Code::kInvalidArgument, std::string("must not be NULL (") + function + ")", param);
 }

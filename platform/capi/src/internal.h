@@ -14,9 +14,11 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -36,6 +38,30 @@ ds_status SetLastError(const Status& status);
 // An argument error naming the parameter: DS_INVALID_ARGUMENT, "<fn>: <param> is NULL".
 Status NullArgument(const char* function, const char* param);
 
+// Records "<function>: <what>" with `code` as the thread's last error; never throws (when even
+// that message cannot be allocated, the code is returned with the last message cleared).
+ds_status FailAt(Code code, const char* function, const char* what) noexcept;
+
+// The host-visible structs this library allocated (the key-file store, the curl transport): their
+// destroy functions delete only what is registered here, so a host struct that copies our
+// callback and context (a decorator, a Swift copy) is never freed as if it were ours.
+class OwnedSet {
+ public:
+  void Add(const void* p) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    set_.insert(p);
+  }
+  bool Remove(const void* p) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return set_.erase(p) > 0;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_set<const void*> set_;
+};
+OwnedSet& Owned();
+
 // Runs `body` (returning Status) behind the boundary; see the file comment.
 template <typename Body>
 ds_status Boundary(const char* function, Body&& body) noexcept {
@@ -44,11 +70,11 @@ ds_status Boundary(const char* function, Body&& body) noexcept {
     if (s.ok()) return DS_OK;
     return SetLastError(s);
   } catch (const std::bad_alloc&) {
-    return SetLastError(Status(Code::kResourceExhausted, std::string(function) + ": out of memory"));
+    return FailAt(Code::kResourceExhausted, function, "out of memory");
   } catch (const std::exception& e) {
-    return SetLastError(Status(Code::kInternal, std::string(function) + ": " + e.what()));
+    return FailAt(Code::kInternal, function, e.what());
   } catch (...) {
-    return SetLastError(Status(Code::kInternal, std::string(function) + ": unknown exception"));
+    return FailAt(Code::kInternal, function, "unknown exception");
   }
 }
 
@@ -58,10 +84,12 @@ template <typename T, typename Body>
 T Guard(const char* function, T fallback, Body&& body) noexcept {
   try {
     return body();
+  } catch (const std::bad_alloc&) {
+    FailAt(Code::kResourceExhausted, function, "out of memory");
   } catch (const std::exception& e) {
-    SetLastError(Status(Code::kInternal, std::string(function) + ": " + e.what()));
+    FailAt(Code::kInternal, function, e.what());
   } catch (...) {
-    SetLastError(Status(Code::kInternal, std::string(function) + ": unknown exception"));
+    FailAt(Code::kInternal, function, "unknown exception");
   }
   return fallback;
 }

@@ -153,20 +153,22 @@ ds_status ds_key_file_store_create(const char* directory, ds_key_store** out) {
     }
     auto context = std::make_unique<KeyFileContext>(directory);
     auto store = std::make_unique<ds_key_store>();
-    store->context = context.release();
+    store->context = context.get();
     store->get_or_create = &KeyFileCallback;
+    Owned().Add(store.get());
+    context.release();
     *out = store.release();
     return Status::Ok();
   });
 }
 
 void ds_key_file_store_destroy(ds_key_store* key_store) {
-  if (key_store == nullptr) return;
-  if (key_store->get_or_create == &KeyFileCallback) {
+  GuardVoid("ds_key_file_store_destroy", [&] {
+    if (key_store == nullptr) return;
+    if (!Owned().Remove(key_store)) return;  // not one of ours: the host owns it
     delete static_cast<KeyFileContext*>(key_store->context);
     delete key_store;
-  }
-  // Not one of ours: the host owns it.
+  });
 }
 
 // --- options ---------------------------------------------------------------------------------
@@ -232,6 +234,9 @@ ds_status ds_store_open(const ds_store_options* options, ds_store** out) {
                     "ds_store_open: no key store set (ds_store_options_set_key_store); plain "
                     "stores need ds_store_options_set_allow_plain (tests only)");
     }
+    // Plain only when the host asked for it (tests); a tablet build's core refuses a keyless
+    // store otherwise.
+    so.allow_plain_for_tests = options->allow_plain;
     so.clock = &handle->clock;
     so.random = &handle->random;
     handle->logger.Set(options->log_fn, options->log_context);

@@ -178,6 +178,15 @@ ds_status ds_sync_conflicts(ds_store* store, const ds_transport* transport, int 
     DS_ASSIGN_OR_RETURN(v1::ConflictList conflicts, client.ListConflicts(all != 0));
     auto list = std::make_unique<ds_conflict_list>();
     for (const v1::Conflict& c : conflicts.conflicts()) {
+      // The server's answer is input: a conflict whose winner names no candidate is dropped
+      // (logged by id), never handed on as an index the host would trust.
+      if (c.winner() >= static_cast<uint32_t>(c.candidates_size())) {
+        if (Logger* log = StoreLogger(store)) {
+          log->Log(LogLevel::kWarning, "ds_sync_conflicts: conflict " + std::to_string(c.id()) +
+                                           " names no candidate as winner; skipped");
+        }
+        continue;
+      }
       ds_conflict_list::Row row;
       row.id = c.id();
       row.record = RecordText(c.record_id());

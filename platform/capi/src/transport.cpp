@@ -64,15 +64,24 @@ class HostTransport final : public HttpTransport {
   sync::client::RetryingTransport retrying_;
 };
 
-// A transport owned elsewhere (the built-in curl one), used for one call.
+// A transport owned elsewhere (the built-in curl one), used for one call. Its one curl handle
+// is not thread-safe: syncs of different stores on different threads that share it take turns
+// request by request (`mutex`).
 class BorrowedTransport final : public HttpTransport {
  public:
-  explicit BorrowedTransport(HttpTransport& inner) : inner_(inner) {}
-  Result<HttpResponse> Send(const HttpRequest& request) override { return inner_.Send(request); }
-  void CloseIdle() override { inner_.CloseIdle(); }
+  BorrowedTransport(HttpTransport& inner, std::mutex& mutex) : inner_(inner), mutex_(mutex) {}
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return inner_.Send(request);
+  }
+  void CloseIdle() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    inner_.CloseIdle();
+  }
 
  private:
   HttpTransport& inner_;
+  std::mutex& mutex_;
 };
 
 const HttpRequest* Req(const ds_http_request* request) {
@@ -81,6 +90,7 @@ const HttpRequest* Req(const ds_http_request* request) {
 
 #if DOORSTEP_CAPI_CURL
 struct CurlBox {
+  std::mutex mutex;  // one request at a time on the one curl handle
   sync::client::CurlTransport curl;
 };
 
@@ -94,6 +104,7 @@ ds_status CurlSend(void* context, const ds_http_request* request, ds_http_respon
       return Status(Code::kInvalidArgument, "curl transport: not a request of this library");
     }
     auto* box = static_cast<CurlBox*>(context);
+    std::lock_guard<std::mutex> lock(box->mutex);
     DS_ASSIGN_OR_RETURN(HttpResponse answer, box->curl.Send(*request->request));
     *response->response = std::move(answer);
     return Status::Ok();
@@ -106,7 +117,8 @@ ds_status CurlSend(void* context, const ds_http_request* request, ds_http_respon
 std::unique_ptr<sync::client::HttpTransport> MakeTransport(const ds_transport* transport) {
 #if DOORSTEP_CAPI_CURL
   if (transport->send == &CurlSend) {
-    return std::make_unique<BorrowedTransport>(static_cast<CurlBox*>(transport->context)->curl);
+    auto* box = static_cast<CurlBox*>(transport->context);
+    return std::make_unique<BorrowedTransport>(box->curl, box->mutex);
   }
 #endif
   return std::make_unique<HostTransport>(*transport);
@@ -187,8 +199,10 @@ ds_status ds_curl_transport_create(ds_transport** out) {
 #if DOORSTEP_CAPI_CURL
     auto box = std::make_unique<CurlBox>();
     auto transport = std::make_unique<ds_transport>();
-    transport->context = box.release();
+    transport->context = box.get();
     transport->send = &CurlSend;
+    Owned().Add(transport.get());
+    box.release();
     *out = transport.release();
     return Status::Ok();
 #else
@@ -203,7 +217,7 @@ void ds_curl_transport_destroy(ds_transport* transport) {
   GuardVoid("ds_curl_transport_destroy", [&] {
     if (transport == nullptr) return;
 #if DOORSTEP_CAPI_CURL
-    if (transport->send != &CurlSend) return;  // not ours: the host owns it
+    if (!Owned().Remove(transport)) return;  // not ours: the host owns it
     delete static_cast<CurlBox*>(transport->context);
     delete transport;
 #endif

@@ -118,7 +118,8 @@ DS_EXPORT ds_status ds_random_bytes(uint8_t* out, size_t n);
  * on first use; a key file that is a symlink, not owned by this user, readable or writable by
  * group or others (DS_PERMISSION_DENIED) or not 64 hex digits (DS_CORRUPTION) is refused and left
  * as it is. `directory` must exist. Free with ds_key_file_store_destroy after every store opened
- * with it is closed (ds_key_file_store_destroy ignores key stores it did not create). */
+ * with it is closed (ds_key_file_store_destroy ignores key stores it did not create, also copies
+ * of one). */
 DS_EXPORT ds_status ds_key_file_store_create(const char* directory, ds_key_store** out);
 DS_EXPORT void ds_key_file_store_destroy(ds_key_store* key_store);
 
@@ -396,7 +397,9 @@ DS_EXPORT void ds_http_response_set_body(ds_http_response* response, const uint8
                                          size_t len);
 
 /* The built-in libcurl transport (with retries and keep-alive). DS_FAILED_PRECONDITION when the
- * library was built without it. Destroy after the syncs using it are over. */
+ * library was built without it. One transport may serve syncs of different stores on different
+ * threads: their requests take turns on its one connection. Destroy after the syncs using it are
+ * over; ds_curl_transport_destroy ignores transports it did not create (also copies of one). */
 DS_EXPORT ds_status ds_curl_transport_create(ds_transport** out);
 DS_EXPORT void ds_curl_transport_destroy(ds_transport* transport);
 
