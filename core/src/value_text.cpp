@@ -83,7 +83,7 @@ Result<v1::Value> ParseAttachment(const FieldInfo& field, std::string_view text)
   static constexpr std::string_view kPrefix = "sha256:";
   static constexpr const char* kMessage =
       "attachments cannot be set from text; give a content reference 'sha256:<64 hex digits>' "
-      "(a future `doorstep record attach` command will store files)";
+      "of a file already attached (attach a file with `doorstep attach ID FIELD FILE`)";
   if (text.size() != kPrefix.size() + 64 || text.substr(0, kPrefix.size()) != kPrefix) {
     return Invalid(field, kMessage);
   }

@@ -65,8 +65,9 @@ void RunAttach(Cli& cli, const AttachArgs& a) {
   const auto size = std::filesystem::file_size(file, ec);
   if (ec) Fail("cannot read file '" + a.file + "': " + ec.message());
   if (size > kMaxAttachmentBytes) {
-    Fail("'" + a.file + "' is " + FormatBytes(size) + "; attachments are limited to " +
-         FormatBytes(kMaxAttachmentBytes) + " (reduce the photo's resolution)");
+    // Exact byte counts: a rounded "20.0 MB is limited to 20.0 MB" helps nobody.
+    Fail("'" + a.file + "' is " + std::to_string(size) + " bytes; attachments are limited to " +
+         std::to_string(kMaxAttachmentBytes) + " bytes (20 MiB; reduce the photo's resolution)");
   }
   std::string type = a.type.empty() ? MediaTypeOf(file) : a.type;
   if (type.empty()) {
@@ -77,7 +78,7 @@ void RunAttach(Cli& cli, const AttachArgs& a) {
   Session::Loaded loaded = session.Load(id);
   Session::RequireDraft(loaded.record);
   ResolvedPath rp = AttachmentField(session, id, loaded, a.field);
-  const std::string bytes = ReadFileOrFail(a.file, "file");
+  const std::string bytes = ReadFileOrFail(a.file, "file", kMaxAttachmentBytes);
   const std::string name = a.name.empty() ? file.filename().string() : a.name;
   v1::Value value = Unwrap(session.store().Attach(id, rp.path, bytes, type, name));
   std::cout << "attached " << rp.path << ": " << type << ", " << FormatBytes(bytes.size())

@@ -20,7 +20,7 @@ struct CompileOptions {
 };
 
 void RunFormCompile(const CompileOptions& o) {
-  const std::string text = ReadFileOrFail(o.in, "form file");
+  const std::string text = ReadFileOrFail(o.in, "form file", kMaxFormFileBytes);
   ParseJsonOrFail(text, "form file", o.in);  // syntax errors with their byte offset
   auto def = LoadFormJson(text);
   if (!def.ok()) Fail("form file '" + o.in + "': " + def.status().message());

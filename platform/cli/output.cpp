@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "doorstep/core/expression.h"
+#include "doorstep/posix/read_file.h"
 
 namespace doorstep::cli {
 
@@ -83,13 +84,11 @@ void WriteOutput(const std::string& file, std::string_view content) {
   }
 }
 
-std::string ReadFileOrFail(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) Fail("cannot read " + what + " '" + path + "'");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) Fail("cannot read " + what + " '" + path + "'");
-  return buf.str();
+std::string ReadFileOrFail(const std::string& path, const std::string& what,
+                           uint64_t max_bytes) {
+  auto bytes = posix::ReadFileLimited(path, max_bytes, what);
+  if (!bytes.ok()) Fail(bytes.status().message());
+  return std::move(bytes).value();
 }
 
 }  // namespace doorstep::cli

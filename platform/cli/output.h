@@ -22,6 +22,10 @@ std::string FormatIsoTime(int64_t ms, int offset_minutes);    // "2026-11-23T10:
 void WriteOutput(const std::string& file, std::string_view content);
 
 // Reads a whole file; fails naming `what` and the path.
-std::string ReadFileOrFail(const std::string& path, const std::string& what);
+// Input file limits (ReadFileOrFail): form definitions, strokes files.
+inline constexpr uint64_t kMaxFormFileBytes = uint64_t{4} << 20;
+inline constexpr uint64_t kMaxStrokesFileBytes = uint64_t{4} << 20;
+// The whole file, or Fail with the reason (missing, unreadable, a directory, over `max_bytes`).
+std::string ReadFileOrFail(const std::string& path, const std::string& what, uint64_t max_bytes);
 
 }  // namespace doorstep::cli

@@ -128,7 +128,8 @@ void RegisterRecordCommands(Cli& cli) {
   add->alias("add-member");
   add->add_option("id", o->id, "Record id")->required();
   add->add_option("repeat", o->path, "Repeat path: 'members' or 'visits[1]/items'")->required();
-  add->add_option("--count", o->count, "Number of instances to add (default 1)");
+  add->add_option("--count", o->count, "Number of instances to add (default 1, at most 1000)")
+      ->check(CLI::Range(1, 1000));
   cli.Add(add, [&cli, o] { RunAddInstance(cli, o->id, o->path, o->count); });
 
   auto* remove = record->add_subcommand(

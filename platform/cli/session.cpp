@@ -6,16 +6,13 @@
 #include <sstream>
 
 #include "cli.h"
+#include "output.h"
 
 namespace doorstep::cli {
 
 std::string Session::ReadKey() const {
   if (!options_.key_file.empty()) {
-    std::ifstream in(options_.key_file, std::ios::binary);
-    if (!in) Fail("cannot read key file '" + options_.key_file + "'");
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    std::string key = buf.str();
+    std::string key = ReadFileOrFail(options_.key_file, "key file", 4096);
     while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
     if (key.empty()) Fail("key file '" + options_.key_file + "' is empty");
     return key;

@@ -1,6 +1,7 @@
 // `doorstep init`, `doorstep form install|list`, `doorstep outbox`.
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "cli.h"
 #include "doorstep/core/hlc.h"
@@ -38,24 +39,23 @@ void RunInit(Cli& cli, const InitOptions& o) {
 }
 
 v1::FormDef ParseFormFile(const std::string& file) {
-  const std::string text = ReadFileOrFail(file, "form file");
+  const std::string text = ReadFileOrFail(file, "form file", kMaxFormFileBytes);
   ParseJsonOrFail(text, "form file", file);  // syntax errors with their byte offset
   auto def = LoadFormJson(text);            // then the FormDef mapping (unknown keys, enums)
   if (!def.ok()) Fail("form file '" + file + "': " + def.status().message());
   return std::move(def).value();
 }
 
-// Every file is parsed before anything is installed, so a bad file installs nothing.
+// Every file is parsed, then all are installed in one transaction: a bad file installs nothing.
 void RunFormInstall(Cli& cli, const std::vector<std::string>& files) {
   std::vector<v1::FormDef> defs;
   for (const std::string& file : files) defs.push_back(ParseFormFile(file));
   Store& store = cli.session().store();
+  std::set<std::string> before;
+  for (const auto& f : Unwrap(store.ListForms())) before.insert(f.form_id + "@" + f.version);
+  Check(store.InstallForms(defs));
   for (const v1::FormDef& def : defs) {
-    bool already = false;
-    for (const auto& f : Unwrap(store.ListForms())) {
-      if (f.form_id == def.form_id() && f.version == def.version()) already = true;
-    }
-    Check(store.InstallForm(def));
+    const bool already = before.count(def.form_id() + "@" + def.version()) > 0;
     const std::string title = LabelText(def.title(), cli.session().options().lang, "");
     std::cout << (already ? "already installed " : "installed ") << def.form_id() << "@"
               << def.version();

@@ -79,7 +79,7 @@ std::string OptionalString(const std::string& file, const json& obj, const char*
 }  // namespace
 
 StrokesFile ReadStrokesFile(const std::string& file) {
-  const std::string text = ReadFileOrFail(file, "strokes file");
+  const std::string text = ReadFileOrFail(file, "strokes file", kMaxStrokesFileBytes);
   const json doc = ParseJsonOrFail(text, "strokes file", file);
   StrokesFile out;
   if (doc.is_array()) {

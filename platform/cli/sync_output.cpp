@@ -137,8 +137,14 @@ void PrintSyncSummary(std::ostream& out, const SyncResult& r, const std::string&
       out << " (" << r.batches_replayed << " answered from the server's record)";
     }
     out << ": " << r.accepted << " accepted, " << r.duplicates << " already there, " << r.conflicts
-        << " in conflict, " << r.quarantined << " quarantined; "
-        << FormatBytes(r.bytes_sent - r.attachment_wire_bytes_sent) << " sent\n";
+        << " in conflict, " << r.quarantined << " quarantined";
+    if (r.refused > 0) out << ", " << r.refused << " refused (kept on this tablet)";
+    out << "; " << FormatBytes(r.bytes_sent - r.attachment_wire_bytes_sent) << " sent\n";
+    if (r.clock_restamped > 0) {
+      out << indent << "warning: this tablet's clock is more than a day ahead of the server's; "
+          << Plural(r.clock_restamped, "change was", "changes were")
+          << " stored under the server's time. Set the date and time.\n";
+    }
   }
   if (r.pull_skipped) {
     out << indent << "pull skipped\n";
@@ -157,8 +163,9 @@ void PrintSyncSummary(std::ostream& out, const SyncResult& r, const std::string&
         << "\n";
   }
   for (const auto& q : r.quarantined_changes) {
-    out << indent << "quarantined: record " << q.record_id.ToString() << " " << q.path << ": "
-        << q.reason << "\n";
+    out << indent << (q.refused_here ? "refused, kept on this tablet: record "
+                                     : "quarantined by the server: record ")
+        << q.record_id.ToString() << " " << q.path << ": " << q.reason << "\n";
   }
   for (const auto& o : r.out_of_scope) {
     out << indent << "not pushed: record " << o.record_id.ToString() << " of village '" << o.scope

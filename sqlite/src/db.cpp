@@ -107,6 +107,45 @@ Result<std::unique_ptr<Conn>> Conn::Open(const std::string& path, const std::str
   return conn;
 }
 
+Status ClaimApplicationId(Conn& conn, int32_t id, const char* marker_table,
+                          const std::string& what) {
+  int64_t current = 0;
+  {
+    DS_ASSIGN_OR_RETURN(auto st, conn.Prepare("PRAGMA application_id"));
+    DS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) current = st.Int(0);
+  }
+  if (current == id) return Status::Ok();
+  auto describe = [](int64_t app) -> std::string {
+    if (app == kTabletStoreAppId) return "a tablet store";
+    if (app == kServerDbAppId) return "a township server database";
+    return "another application's SQLite database";
+  };
+  if (current != 0) {
+    return Status(Code::kFailedPrecondition,
+                  "this file is " + describe(current) + ", not a Doorstep " + what);
+  }
+  int64_t tables = 0;
+  bool marked = false;
+  {
+    DS_ASSIGN_OR_RETURN(auto st, conn.Prepare(
+        "SELECT count(*), coalesce(sum(name = ?), 0) FROM sqlite_master WHERE type = 'table'"));
+    st.Bind(1, std::string_view(marker_table));
+    DS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) {
+      tables = st.Int(0);
+      marked = st.Int(1) > 0;
+    }
+  }
+  if (tables > 0 && !marked) {
+    return Status(Code::kFailedPrecondition,
+                  "this file is an SQLite database but not a Doorstep " + what +
+                      " (it has tables, none of them Doorstep's)");
+  }
+  const std::string pragma = "PRAGMA application_id = " + std::to_string(id);
+  return conn.Exec(pragma.c_str());
+}
+
 Conn::~Conn() {
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
   sqlite3_close_v2(db_);
@@ -137,11 +176,20 @@ Status Conn::Error(int rc, std::string_view context) const {
   std::string where(context.substr(0, 80));
   switch (rc & 0xff) {
     case SQLITE_NOTADB:
+#ifdef DOORSTEP_SQLCIPHER
       return Status(Code::kWrongKey,
                     "the " + options_.what +
                         " cannot be read: wrong encryption key, missing key, or not a Doorstep " +
                         options_.what,
                     where);
+#else
+      // No encryption in this build: the file is simply not an SQLite database (or its header
+      // is damaged).
+      return Status(Code::kCorruption,
+                    "the file is not a Doorstep " + options_.what +
+                        ": not an SQLite database, or its header is damaged",
+                    where);
+#endif
     case SQLITE_CORRUPT:
       return Status(Code::kCorruption, msg, where);
     case SQLITE_BUSY:

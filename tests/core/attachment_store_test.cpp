@@ -102,7 +102,7 @@ struct PhotoStore {
 
 }  // namespace
 
-TEST_CASE("a schema 1 store file opens and migrates to schema 2 with its data",
+TEST_CASE("a schema 1 store file opens and migrates to the current schema with its data",
           "[core][attachments]") {
   StoreFixture fx;
   RecordId id;
@@ -113,8 +113,12 @@ TEST_CASE("a schema 1 store file opens and migrates to schema 2 with its data",
     REQUIRE(rec.ok());
     id = *rec;
   }
-  // Schema 1 is schema 2 without the blob table: make the file exactly what version 1 wrote.
-  ExecRaw(fx.DbPath(), fx.key, "DROP TABLE blob; PRAGMA user_version = 1;");
+  // Schema 1 is schema 3 without the blob and quarantine tables (and without the header's
+  // application_id, which the first open of this build writes): make the file exactly what
+  // version 1 wrote.
+  ExecRaw(fx.DbPath(), fx.key,
+          "DROP TABLE blob; DROP TABLE quarantine; PRAGMA user_version = 1; "
+          "PRAGMA application_id = 0;");
   REQUIRE(QueryInt(fx.DbPath(), fx.key,
                    "SELECT count(*) FROM sqlite_master WHERE name = 'blob'") == 0);
 
@@ -123,7 +127,9 @@ TEST_CASE("a schema 1 store file opens and migrates to schema 2 with its data",
     INFO(reopened.status().ToString());
     REQUIRE(reopened.ok());
     Store& store = **reopened;
-    CHECK(QueryInt(fx.DbPath(), fx.key, "PRAGMA user_version") == 2);
+    CHECK(QueryInt(fx.DbPath(), fx.key, "PRAGMA user_version") == kStoreSchemaVersion);
+    CHECK(QueryInt(fx.DbPath(), fx.key, "PRAGMA application_id") == 0x44535431);
+    CHECK(store.Quarantined()->empty());
     auto rec = store.GetRecord(id);
     REQUIRE(rec.ok());
     REQUIRE(rec->Get("head_name") != nullptr);
@@ -146,7 +152,7 @@ TEST_CASE("a schema 1 store file opens and migrates to schema 2 with its data",
     auto ok = Store::Open(fx.Options());
     INFO(ok.status().ToString());
     REQUIRE(ok.ok());
-    CHECK(QueryInt(fx.DbPath(), fx.key, "PRAGMA user_version") == 2);
+    CHECK(QueryInt(fx.DbPath(), fx.key, "PRAGMA user_version") == kStoreSchemaVersion);
     CHECK((*ok)->GetRecord(id).ok());
   }
 }

@@ -24,7 +24,8 @@ struct ProxyRig {
   }
 
   Result<sc::HttpResponse> Health() { return curl.Get(proxy->url() + "/v1/health"); }
-  // An unauthenticated push of `body` (the server answers 401 once it has read it).
+  // An unauthenticated push of `body` (the server answers 401 from the headers, before the
+  // body).
   Result<sc::HttpResponse> Post(const std::string& body) {
     return curl.Post(proxy->url() + "/v1/push", {{"Content-Type", "application/x-protobuf"}},
                      body);
@@ -150,7 +151,9 @@ TEST_CASE("each fault fires exactly where it was asked for", "[fault]") {
     sc::CurlOptions quick = TestCurlOptions(1);
     quick.total_timeout = std::chrono::milliseconds(300);
     sc::CurlTransport curl(quick);
-    auto r = curl.Post(rig.proxy->url() + "/v1/push", {}, body);
+    // An enrollment: open, so the server reads the body before it can answer.
+    auto r = curl.Post(rig.proxy->url() + "/v1/enroll",
+                       {{"Content-Type", "application/x-protobuf"}}, body);
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.status().message(), Contains("imeout"));  // libcurl gave up waiting
     rig.Settle();

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "doorstep/sync/checksum.h"
+#include "doorstep/sync/push_result.h"
 #include "server_conformance.h"
 #include "server_harness.h"
 
@@ -30,6 +31,7 @@ struct Env {
   CapturingLogger logger;
   std::unique_ptr<ss::ServerStore> store;
   std::unique_ptr<ss::SyncService> service;
+  int devices = 0;
 
   explicit Env(const StoreFactory& open, uint32_t default_page = 1000, uint32_t max_page = 5000,
                size_t page_bytes = 512 * 1024) {
@@ -49,6 +51,7 @@ struct Env {
     auto token = Must(service->CreateEnrollmentToken("第一工作队", villages, reviewer));
     v1::EnrollRequest r;
     r.set_token(token.token);
+    r.set_device_name("tablet-" + std::to_string(++devices));
     auto enrolled = Must(service->Enroll(r));
     return Must(service->Authenticate(enrolled.credential()));
   }
@@ -438,17 +441,34 @@ void RunSyncServiceConformance(const StoreFactory& open) {
     CHECK(env.service->Push(wang, edit.set()).status().code() == Code::kPermissionDenied);
   }
 
-  SECTION("HLCs far ahead of the server clock are kept as sent and recorded") {
+  SECTION("HLCs far ahead of the server clock are stored under the server's clock") {
+    // Honest data from a wrong clock is accepted (never waits for a reviewer) but cannot win
+    // every later conflict; the device's skew is recorded.
     Env env(open);
     auto a = env.Device({kWang});
     BatchBuilder b(a.device_id, 1, By(a));
     const HlcTimestamp ahead = env.H(3LL * 86400000);
+    const HlcTimestamp near = env.H(3600000);  // an hour ahead: within the allowed skew
     b.NewHousehold(Rid(1), kWang, ahead);
+    b.Set(Rid(1), "phone", Text("1"), 0, near);
     v1::ChangeSet set = b.set();
     set.set_device_clock_ms(static_cast<uint64_t>(env.clock.now_ms.load() + 60000));
-    Must(env.service->Push(a, set));
+    auto result = Must(env.service->Push(a, set));
+    sync::ExpandPushResult(&result, set.changes_size());
+    REQUIRE(result.results_size() == 5);
+    const HlcTimestamp server_now = MakeHlc(env.clock.now_ms.load(), 0);
+    for (int i = 0; i < 4; ++i) {
+      CHECK(result.results(i).outcome() == v1::ChangeResult::ACCEPTED);
+      // Under the server's clock, each distinct (two re-stamped writes never look like a retry).
+      CHECK(result.results(i).winner_hlc() >= server_now);
+      CHECK(result.results(i).winner_hlc() < server_now + 0x10000);
+      if (i > 0) CHECK(result.results(i).winner_hlc() > result.results(i - 1).winner_hlc());
+    }
+    CHECK(result.results(4).winner_hlc() == 0);  // stored as sent
     int64_t cursor = 0;
-    CHECK(FindPulled(env.PullAll(a, &cursor), Rid(1), "head_name")->hlc == ahead);
+    auto pages = env.PullAll(a, &cursor);
+    CHECK(FindPulled(pages, Rid(1), "head_name")->hlc == result.results(3).winner_hlc());
+    CHECK(FindPulled(pages, Rid(1), "phone")->hlc == near);
     auto devices = Must(env.store->ListDevices());
     auto it = std::find_if(devices.begin(), devices.end(),
                            [&](const ss::DeviceRow& d) { return d.device_id == a.device_id; });
@@ -456,7 +476,97 @@ void RunSyncServiceConformance(const StoreFactory& open) {
     CHECK(it->future_hlc_count == 4);
     CHECK(it->max_future_hlc_ms == 3LL * 86400000);
     CHECK(it->clock_skew_ms == 60000);
-    CHECK(env.logger.All().find("more than 24 h ahead") != std::string::npos);
+    CHECK(env.logger.All().find("stored under the server's clock") != std::string::npos);
+
+    // An edit from a correct clock an hour later wins the conflict against the wrong clock.
+    auto b2 = env.Device({kWang});
+    env.clock.now_ms += 3600000;
+    BatchBuilder other(b2.device_id, 1, By(b2));
+    other.Set(Rid(1), "head_name", Text("王秀兰"), 0, env.H(0));
+    auto answer = Must(env.service->Push(b2, other.set()));
+    REQUIRE(answer.results_size() == 1);
+    CHECK(answer.results(0).outcome() == v1::ChangeResult::CONFLICT);
+    CHECK(answer.results(0).winner().text() == "王秀兰");
+  }
+
+  SECTION("an HLC of 2^64-1 is never stored (it would read back negative)") {
+    Env env(open);
+    auto a = env.Device({kWang});
+    BatchBuilder b(a.device_id, 1, By(a));
+    b.NewHousehold(Rid(1), kWang, ~HlcTimestamp{0});
+    auto result = env.Push(a, b);
+    sync::ExpandPushResult(&result, 4);
+    REQUIRE(result.results_size() == 4);
+    CHECK(result.results(0).outcome() == v1::ChangeResult::ACCEPTED);
+    int64_t cursor = 0;
+    const HlcTimestamp stored = FindPulled(env.PullAll(a, &cursor), Rid(1), "head_name")->hlc;
+    CHECK(stored <= MakeHlc(env.clock.now_ms.load(), 0xffff));
+    CHECK(static_cast<int64_t>(stored) > 0);
+  }
+
+  SECTION("pushed values are checked against the form like a tablet's own writes") {
+    Env env(open);
+    auto a = env.Device({kWang});
+    BatchBuilder b(a.device_id, 1, By(a));
+    b.NewHousehold(Rid(1), kWang, env.H(0));                                   // 0..3
+    b.Set(Rid(1), "wage_income", Text("lots"), 0, env.H(1));                  // 4: text, decimal
+    b.Set(Rid(1), "poverty_status", One("rich"), 0, env.H(1));                // 5: not a choice
+    b.Set(Rid(1), "phone", Text(std::string(10 << 20, 'x')), 0, env.H(1));    // 6: 10 MB
+    b.Set(Rid(1), "head_name", Text("\xff\xfe"), 0, env.H(2));              // 7: not UTF-8
+    b.Set(Rid(1), "village_group", Text("一组\x1b[2J"), 0, env.H(1));        // 8: escape code
+    b.Set(Rid(1), "wage_income", Dec(12000), 0, env.H(2));                    // 9: fine
+    b.Set(Rid(1), "@deleted", Text("yes"), 0, env.H(1));                       // 10: not a flag
+    b.Set(Rid(1), "@state", Text("approved"), 0, env.H(1));                   // 11: no such state
+    auto result = env.Push(a, b);
+    sync::ExpandPushResult(&result, 12);
+    REQUIRE(result.results_size() == 12);
+    for (int i : {4, 5, 6, 7, 8, 10, 11}) {
+      INFO("change " << i << ": " << result.results(i).reason());
+      CHECK(result.results(i).outcome() == v1::ChangeResult::QUARANTINED);
+    }
+    for (int i : {0, 1, 2, 3, 9}) CHECK(result.results(i).outcome() == v1::ChangeResult::ACCEPTED);
+    CHECK(result.results(4).reason() == "field 'wage_income' holds a decimal value");
+    CHECK(result.results(5).reason() == "'rich' is not a choice of list 'status'");
+    CHECK(result.results(6).reason() == "text longer than 16384 bytes");
+    CHECK(result.results(7).reason() == "text is not valid UTF-8 (byte 0)");
+    CHECK(result.results(8).reason() == "text holds a control character (U+001B at byte 6)");
+    int64_t cursor = 0;
+    auto pages = env.PullAll(a, &cursor);
+    CHECK(FindPulled(pages, Rid(1), "head_name")->value.text() == "张秀英");
+    CHECK(FindPulled(pages, Rid(1), "wage_income")->value.decimal() == 12000);
+    CHECK_FALSE(FindPulled(pages, Rid(1), "phone").has_value());
+    // Kept for a reviewer, not lost.
+    CHECK(Must(env.store->ListQuarantine()).size() == 7);
+  }
+
+  SECTION("a record whose village value is bad is quarantined whole") {
+    Env env(open);
+    auto a = env.Device({kWang});
+    BatchBuilder b(a.device_id, 1, By(a));
+    b.NewHousehold(Rid(1), std::string(kWang) + "\x1b", env.H(0));
+    auto result = env.Push(a, b);
+    sync::ExpandPushResult(&result, 4);
+    REQUIRE(result.results_size() == 4);
+    for (int i = 0; i < 4; ++i) {
+      CHECK(result.results(i).outcome() == v1::ChangeResult::QUARANTINED);
+      CHECK_THAT(result.results(i).reason(), Catch::StartsWith("scope field 'village': "));
+    }
+  }
+
+  SECTION("the author's device is the authenticated device") {
+    Env env(open);
+    auto a = env.Device({kWang});
+    auto reviewer = env.Device({}, true);
+    BatchBuilder b(a.device_id, 1, Author{"假冒", reviewer.device_id});
+    b.NewHousehold(Rid(1), kWang, env.H(0));
+    env.Push(a, b);
+    int64_t cursor = 0;
+    auto pulled = FindPulled(env.PullAll(reviewer, &cursor), Rid(1), "head_name");
+    REQUIRE(pulled.has_value());
+    CHECK(pulled->author.device_id == a.name);  // the name it enrolled with
+    CHECK_FALSE(a.name.empty());
+    CHECK(pulled->author.surveyor_id == "假冒");
+    CHECK(env.logger.All().find("bound to this device") != std::string::npos);
   }
 
   SECTION("pulls come in bounded pages, in version order") {
@@ -484,12 +594,13 @@ void RunSyncServiceConformance(const StoreFactory& open) {
   }
 
   SECTION("a page of large values ends by bytes, at least one change a page") {
-    Env env(open, /*default_page=*/1000, /*max_page=*/5000, /*page_bytes=*/100000);
+    // Values of at most 16 KiB, the text limit, on pages of 10,000 bytes.
+    Env env(open, /*default_page=*/1000, /*max_page=*/5000, /*page_bytes=*/10000);
     auto a = env.Device({kWang});
     BatchBuilder b(a.device_id, 1, By(a));
     for (int r = 1; r <= 6; ++r) {
-      // 40 KB values: two and a half fit a page; the last is bigger than a whole page.
-      const std::string big(r == 6 ? 150000 : 40000, static_cast<char>('a' + r));
+      // 4 KB values: two and a half fit a page; the last is bigger than a whole page.
+      const std::string big(r == 6 ? 15000 : 4000, static_cast<char>('a' + r));
       b.NewHousehold(Rid(r), kWang, env.H(r)).Set(Rid(r), "phone", Text(big), 0, env.H(100 + r));
     }
     env.Push(a, b);  // 6 x (4 household fields + the big one)
@@ -504,10 +615,10 @@ void RunSyncServiceConformance(const StoreFactory& open) {
         versions.push_back(c.version());
         bytes += c.value().ByteSizeLong();
         ids.insert(c.record_id());
-        if (c.value().text().size() >= 40000) ++big_values;
+        if (c.value().text().size() >= 4000) ++big_values;
       }
       INFO("page of " << p.changes_size() << " changes, " << bytes << " value bytes");
-      CHECK((bytes <= 100000 || p.changes_size() == 1));
+      CHECK((bytes <= 10000 || p.changes_size() == 1));
       // Headers for exactly the records the page carries.
       CHECK(static_cast<size_t>(p.records_size()) == ids.size());
       for (const auto& h : p.records()) CHECK(ids.count(h.record_id()) == 1);

@@ -3,6 +3,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "doorstep/core/text_check.h"
+#include "doorstep/core/value_check.h"
+
 namespace doorstep::record {
 
 const char* TypeName(v1::FieldType t) {
@@ -112,6 +115,40 @@ Status Bad(const std::string& path, const std::string& msg) {
   return Status(Code::kInvalidArgument, msg, path);
 }
 
+Status CheckName(const std::string& s, const std::string& path, const char* what) {
+  if (s.size() > kMaxNameBytes) {
+    return Bad(path, std::string(what) + " longer than " + std::to_string(kMaxNameBytes) + " bytes");
+  }
+  return CheckText(s, path, what, false);
+}
+
+// A signature as stored or pushed: names are short single-line text, the strokes bounded and
+// consistent (one dt and, when present, one pressure per point), the digest 32 bytes.
+Status CheckSignatureValue(const v1::Signature& sig, const std::string& path) {
+  DS_RETURN_IF_ERROR(CheckName(sig.role(), path, "signature role"));
+  DS_RETURN_IF_ERROR(CheckName(sig.signer_name(), path, "signer name"));
+  DS_RETURN_IF_ERROR(CheckName(sig.proxy_signer_name(), path, "proxy signer name"));
+  if (!sig.content_sha256().empty() && sig.content_sha256().size() != 32) {
+    return Bad(path, "signature content_sha256 must be 32 bytes");
+  }
+  size_t points = 0;
+  for (int i = 0; i < sig.strokes_size(); ++i) {
+    const v1::Stroke& s = sig.strokes(i);
+    if (s.dy_size() != s.dx_size() || s.dt_size() != s.dx_size() ||
+        (s.pressure_size() != 0 && s.pressure_size() != s.dx_size())) {
+      return Bad(path, "signature stroke " + std::to_string(i) +
+                           " has unequal numbers of dx, dy, dt and pressure values");
+    }
+    points += static_cast<size_t>(s.dx_size());
+  }
+  if (points > kMaxSignaturePoints) {
+    return Status(Code::kResourceExhausted,
+                  "signature has more than " + std::to_string(kMaxSignaturePoints) + " points",
+                  path);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status CheckValue(const CompiledForm& form, const FieldInfo& field, const v1::Value& v,
@@ -128,7 +165,7 @@ Status CheckValue(const CompiledForm& form, const FieldInfo& field, const v1::Va
       if (v.text().size() > kMaxTextBytes) {
         return Bad(path, "text longer than " + std::to_string(kMaxTextBytes) + " bytes");
       }
-      return Status::Ok();
+      return CheckText(v.text(), path, "text");
     case v1::INTEGER: return want(v1::Value::kInteger);
     case v1::DECIMAL:
       DS_RETURN_IF_ERROR(want(v1::Value::kDecimal));
@@ -141,6 +178,7 @@ Status CheckValue(const CompiledForm& form, const FieldInfo& field, const v1::Va
       return Status::Ok();
     case v1::SELECT_ONE:
       DS_RETURN_IF_ERROR(want(v1::Value::kSelectOne));
+      DS_RETURN_IF_ERROR(CheckName(v.select_one(), path, "choice"));
       if (!form.HasChoice(field, v.select_one())) {
         return Bad(path, "'" + v.select_one() + "' is not a choice of list '" +
                              field.def->choice_list() + "'");
@@ -150,6 +188,7 @@ Status CheckValue(const CompiledForm& form, const FieldInfo& field, const v1::Va
       DS_RETURN_IF_ERROR(want(v1::Value::kSelectMultiple));
       const auto& vals = v.select_multiple().values();
       for (int i = 0; i < vals.size(); ++i) {
+        DS_RETURN_IF_ERROR(CheckName(vals[i], path, "choice"));
         if (!form.HasChoice(field, vals[i])) {
           return Bad(path, "'" + vals[i] + "' is not a choice of list '" +
                                field.def->choice_list() + "'");
@@ -170,17 +209,42 @@ Status CheckValue(const CompiledForm& form, const FieldInfo& field, const v1::Va
       }
       return Status::Ok();
     }
-    case v1::SIGNATURE: return want(v1::Value::kSignature);
-    case v1::ATTACHMENT:
+    case v1::SIGNATURE:
+      DS_RETURN_IF_ERROR(want(v1::Value::kSignature));
+      return CheckSignatureValue(v.signature(), path);
+    case v1::ATTACHMENT: {
       DS_RETURN_IF_ERROR(want(v1::Value::kAttachment));
-      if (v.attachment().sha256().size() != 32) return Bad(path, "attachment sha256 must be 32 bytes");
-      return Status::Ok();
+      const auto& a = v.attachment();
+      if (a.sha256().size() != 32) return Bad(path, "attachment sha256 must be 32 bytes");
+      if (a.media_type().size() > kMaxMediaTypeBytes) {
+        return Bad(path, "media type longer than " + std::to_string(kMaxMediaTypeBytes) + " bytes");
+      }
+      if (a.file_name().size() > kMaxFileNameBytes) {
+        return Bad(path, "file name longer than " + std::to_string(kMaxFileNameBytes) + " bytes");
+      }
+      if (a.size() > kMaxAttachmentValueBytes) return Bad(path, "attachment larger than 20 MiB");
+      DS_RETURN_IF_ERROR(CheckText(a.media_type(), path, "media type", false));
+      return CheckText(a.file_name(), path, "file name", false);
+    }
     case v1::REPEAT: return want(v1::Value::kInstance);
     default:
       return Bad(path, std::string("field '") + field.name + "' (" + TypeName(type) +
                            ") holds no value");
   }
 }
+
+}  // namespace doorstep::record
+
+namespace doorstep {
+
+Status CheckFieldValue(const CompiledForm& form, const FieldInfo& field, const v1::Value& v,
+                       const std::string& path) {
+  return record::CheckValue(form, field, v, path);
+}
+
+}  // namespace doorstep
+
+namespace doorstep::record {
 
 bool SameValue(const v1::Value& a, const v1::Value& b) {
   if (a.kind_case() != b.kind_case()) return false;

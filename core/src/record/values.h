@@ -2,6 +2,7 @@
 // passes. Private to the core.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "doorstep/core/expression.h"
@@ -13,6 +14,14 @@ namespace doorstep::record {
 
 // Longest text value accepted (bytes).
 inline constexpr size_t kMaxTextBytes = 16 * 1024;
+// Longest signer, proxy signer and role name (bytes).
+inline constexpr size_t kMaxNameBytes = 256;
+// Most points of one signature.
+inline constexpr size_t kMaxSignaturePoints = 20000;
+// Attachment value limits (media type, file name, declared size).
+inline constexpr size_t kMaxMediaTypeBytes = 100;
+inline constexpr size_t kMaxFileNameBytes = 255;
+inline constexpr uint64_t kMaxAttachmentValueBytes = uint64_t{20} << 20;
 
 // The value an expression sees for a stored value.
 expr::ExprValue ToExpr(const v1::Value& v);

@@ -10,13 +10,15 @@
 #include <set>
 
 #include "doorstep/core/sha256.h"
+#include "doorstep/core/text_check.h"
+#include "record/values.h"
 #include "store/impl.h"
 
 namespace doorstep {
 namespace {
 
-constexpr size_t kMaxMediaType = 100;
-constexpr size_t kMaxFileName = 255;
+constexpr size_t kMaxMediaType = record::kMaxMediaTypeBytes;
+constexpr size_t kMaxFileName = record::kMaxFileNameBytes;
 
 std::string HexOf(const std::string& sha256) {
   return ToHex(reinterpret_cast<const uint8_t*>(sha256.data()), sha256.size());
@@ -92,6 +94,7 @@ Result<v1::Value> InsertBlob(Store::Impl& impl, std::string_view bytes,
     return Status(Code::kInvalidArgument,
                   "file name is over " + std::to_string(kMaxFileName) + " bytes", "file_name");
   }
+  DS_RETURN_IF_ERROR(CheckText(file_name, "file_name", "file name", false));
   const Digest digest = Sha256Of(bytes);
   const std::string sha(reinterpret_cast<const char*>(digest.data()), digest.size());
   const HlcTimestamp now = impl.hlc->Now();

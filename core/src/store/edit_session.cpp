@@ -5,13 +5,14 @@
 
 #include <algorithm>
 
+#include "doorstep/core/text_check.h"
 #include "doorstep/core/values.h"
 #include "record/values.h"
 
 namespace doorstep {
 namespace {
 
-constexpr size_t kMaxSignaturePoints = 20000;
+using record::kMaxSignaturePoints;
 
 // Resolves a data-field path: the field exists, its enclosing repeats match the path's instance
 // segments and every enclosing instance exists in `vals`.
@@ -179,6 +180,14 @@ Status EditSession::CheckSignatureInput(const FieldInfo& f, const SignatureInput
   }
   if (in.signer_name.empty()) {
     return Status(Code::kInvalidArgument, "signer name is required", ptext);
+  }
+  for (const std::string* name : {&in.signer_name, &in.proxy_signer_name}) {
+    if (name->size() > record::kMaxNameBytes) {
+      return Status(Code::kInvalidArgument,
+                    "signer name longer than " + std::to_string(record::kMaxNameBytes) + " bytes",
+                    ptext);
+    }
+    DS_RETURN_IF_ERROR(CheckText(*name, ptext, "signer name", false));
   }
   if (!in.proxy_signer_name.empty() && !f.def->signature().allow_proxy()) {
     return Status(Code::kInvalidArgument, "this signature does not allow a proxy signer", ptext);

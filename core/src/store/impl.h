@@ -56,6 +56,8 @@ class Store::Impl {
   std::map<std::string, std::shared_ptr<const CompiledForm>> forms;  // "id@version"
 
   int32_t TodayDays() const;
+  // Adds `ack` to the quarantine table (inside the caller's transaction).
+  Status AddQuarantine(const PushAck& ack, bool by_server);
 
   Result<std::shared_ptr<const CompiledForm>> Form(const std::string& form_id,
                                                    const std::string& version);

@@ -1,4 +1,5 @@
 // Reading: records, validation, signature states, the outbox and the audit trail.
+#include "doorstep/core/text_check.h"
 #include "store/impl.h"
 
 namespace doorstep {
@@ -222,9 +223,14 @@ Result<std::vector<OutboxEntry>> ReadPending(store::Db& db, store::Stmt& st) {
     e.hlc = static_cast<HlcTimestamp>(st.Int(4));
     author_ids.push_back(st.Int(5));
     if (!st.Blob(6).empty()) {
+      // One undecodable value (invalid UTF-8 written by an older build, a damaged page) must not
+      // block the outbox: the entry carries the problem and the sync client quarantines it.
       v1::Value v;
-      DS_RETURN_IF_ERROR(Decode(st.Blob(6), &v, e.path));
-      e.value = std::move(v);
+      if (Decode(st.Blob(6), &v, e.path).ok()) {
+        e.value = std::move(v);
+      } else {
+        e.problem = "the stored value does not decode (not valid UTF-8, or damaged)";
+      }
     }
     e.outbox_seq = st.Int(7);
     out.push_back(std::move(e));
@@ -232,6 +238,12 @@ Result<std::vector<OutboxEntry>> ReadPending(store::Db& db, store::Stmt& st) {
   std::map<int64_t, Author> cache;
   for (size_t i = 0; i < out.size(); ++i) {
     DS_ASSIGN_OR_RETURN(out[i].author, AuthorById(db, author_ids[i], &cache));
+    if (!out[i].problem.empty()) continue;
+    for (const std::string* id : {&out[i].author.surveyor_id, &out[i].author.device_id}) {
+      if (InvalidUtf8At(*id) != kTextOk) {
+        out[i].problem = "the author's surveyor or device id is not valid UTF-8";
+      }
+    }
   }
   return out;
 }

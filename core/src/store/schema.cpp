@@ -99,6 +99,20 @@ CREATE TABLE blob(
 );
 CREATE INDEX blob_pending ON blob(added_hlc) WHERE complete = 0;
 )sql",
+    // 2 -> 3: changes taken out of the outbox: refused by the server or unencodable here
+    // (by_server 0), or quarantined by the server for a reviewer (by_server 1). The value stays
+    // in `value`; this keeps what was pushed and why, for the user to see.
+    R"sql(
+CREATE TABLE quarantine(
+  id INTEGER PRIMARY KEY,
+  record_id BLOB NOT NULL,
+  path TEXT NOT NULL,
+  hlc INTEGER NOT NULL,
+  by_server INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));
@@ -114,6 +128,22 @@ Result<int> UserVersion(store::Db& db) {
 }  // namespace
 
 Status MigrateSchema(store::Db& db) {
+  // Checked on every open (a header read) before anything else: a township server database or
+  // another application's file is never taken for a store.
+  int64_t app_id = 0;
+  {
+    // Its own scope: the statement cache is keyed by the SQL's address, and identical literals
+    // of two files may share one, so the statement must be reset before another use of it.
+    DS_ASSIGN_OR_RETURN(auto app, db.Prepare("PRAGMA application_id"));
+    DS_ASSIGN_OR_RETURN(bool row, app.Step());
+    if (row) app_id = app.Int(0);
+  }
+  if (app_id != sqlite::kTabletStoreAppId) {
+    DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(db));
+    DS_RETURN_IF_ERROR(
+        sqlite::ClaimApplicationId(db, sqlite::kTabletStoreAppId, "outbox", "store"));
+    DS_RETURN_IF_ERROR(txn->Commit());
+  }
   DS_ASSIGN_OR_RETURN(int current, UserVersion(db));
   if (current > kLatest) {
     return Status(Code::kSchemaTooNew,

@@ -1,5 +1,7 @@
 #include <cmath>
+#include <cstdio>
 
+#include "doorstep/core/text_check.h"
 #include "store/impl.h"
 
 namespace doorstep {
@@ -86,6 +88,20 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
     return Status(Code::kFailedPrecondition, "a tablet store needs a key", options.path);
   }
 #endif
+  if (options.path != ":memory:") {
+    // An existing empty file is not a new store: something truncated a store (or the path is
+    // wrong). SQLite would silently make it one.
+    if (std::FILE* f = std::fopen(options.path.c_str(), "rb")) {
+      const bool empty = std::fgetc(f) == EOF && !std::ferror(f);
+      std::fclose(f);
+      if (empty) {
+        return Status(Code::kFailedPrecondition,
+                      "the file exists but is empty (0 bytes), so it is not a store; move it away "
+                      "to create a new store there",
+                      options.path);
+      }
+    }
+  }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   DS_ASSIGN_OR_RETURN(impl->db, store::Db::Open(options.path, options.key, {}));
@@ -141,10 +157,31 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
+namespace {
+constexpr size_t kMaxAuthorIdBytes = 128;
+}  // namespace
+
 Status Store::SetAuthor(const Author& author) {
   if (author.surveyor_id.empty() || author.device_id.empty()) {
     return Status(Code::kInvalidArgument, "surveyor id and device id must not be empty",
                   author.surveyor_id.empty() ? "surveyor" : "device");
+  }
+  // Both travel in every change set as protobuf strings: invalid UTF-8 would make every push
+  // of the store undecodable.
+  struct Id {
+    const std::string& text;
+    const char* where;
+    const char* what;
+  };
+  for (const Id& id : {Id{author.surveyor_id, "surveyor", "surveyor id"},
+                       Id{author.device_id, "device", "device id"}}) {
+    if (id.text.size() > kMaxAuthorIdBytes) {
+      return Status(Code::kInvalidArgument,
+                    std::string(id.what) + " longer than " + std::to_string(kMaxAuthorIdBytes) +
+                        " bytes",
+                    id.where);
+    }
+    DS_RETURN_IF_ERROR(CheckText(id.text, id.where, id.what, false));
   }
   auto& db = *impl_->db;
   DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(db));
@@ -172,13 +209,28 @@ Status Store::SetAuthor(const Author& author) {
 
 const Author& Store::author() const { return impl_->author; }
 
-Status Store::InstallForm(const v1::FormDef& def) {
-  DS_ASSIGN_OR_RETURN(auto compiled, CompiledForm::Compile(def));
-  std::string bytes;
-  def.SerializeToString(&bytes);
+Status Store::InstallForm(const v1::FormDef& def) { return InstallForms({def}); }
+
+Status Store::InstallForms(const std::vector<v1::FormDef>& defs) {
+  std::vector<std::shared_ptr<const CompiledForm>> compiled;
+  compiled.reserve(defs.size());
+  for (const auto& def : defs) {
+    auto c = CompiledForm::Compile(def);
+    if (!c.ok()) return c.status();  // its `where` names the form version
+    compiled.push_back(std::move(c).value());
+  }
   auto& db = *impl_->db;
   DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(db));
+  int64_t seq = 1;
   {
+    DS_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT coalesce(max(install_seq), 0) + 1 FROM form"));
+    DS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) seq = st.Int(0);
+  }
+  for (size_t i = 0; i < defs.size(); ++i) {
+    const v1::FormDef& def = defs[i];
+    std::string bytes;
+    def.SerializeToString(&bytes);
     DS_ASSIGN_OR_RETURN(auto sel, db.Prepare("SELECT def FROM form WHERE form_id = ? AND version = ?"));
     sel.Bind(1, def.form_id()).Bind(2, def.version());
     DS_ASSIGN_OR_RETURN(bool row, sel.Step());
@@ -186,31 +238,23 @@ Status Store::InstallForm(const v1::FormDef& def) {
       v1::FormDef existing;
       std::string_view blob = sel.Blob(0);
       existing.ParseFromArray(blob.data(), static_cast<int>(blob.size()));
-      if (existing.SerializeAsString() == bytes) return Status::Ok();  // identical: no-op
+      if (existing.SerializeAsString() == bytes) continue;  // identical: no-op
       return Status(Code::kAlreadyExists,
                     "a different definition of this form version is already installed; give the "
                     "changed form a new version",
-                    compiled->key());
+                    compiled[i]->key());
     }
-  }
-  int64_t seq = 1;
-  {
-    DS_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT coalesce(max(install_seq), 0) + 1 FROM form"));
-    DS_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row) seq = st.Int(0);
-  }
-  {
     DS_ASSIGN_OR_RETURN(auto ins, db.Prepare(
         "INSERT INTO form(form_id, version, def, installed_ms, install_seq) VALUES(?, ?, ?, ?, ?)"));
     DS_RETURN_IF_ERROR(ins.Bind(1, def.form_id())
                            .Bind(2, def.version())
                            .BindBlob(3, bytes)
                            .Bind(4, impl_->options.clock->NowMs())
-                           .Bind(5, seq)
+                           .Bind(5, seq++)
                            .Run());
   }
   DS_RETURN_IF_ERROR(txn->Commit());
-  impl_->forms[compiled->key()] = compiled;
+  for (auto& c : compiled) impl_->forms[c->key()] = c;
   return Status::Ok();
 }
 

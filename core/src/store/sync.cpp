@@ -283,9 +283,74 @@ Status Store::AcknowledgePush(const std::vector<PushAck>& acks, uint64_t next_ba
         "(SELECT 1 FROM value WHERE record_id = ?1 AND pending IS NOT NULL)"));
     DS_RETURN_IF_ERROR(del.BindBlob(1, rid).Run());
   }
+  for (const auto& ack : acks) {
+    if (ack.quarantined) DS_RETURN_IF_ERROR(impl_->AddQuarantine(ack, true));
+  }
   DS_RETURN_IF_ERROR(impl_->SetMeta("sync.batch_seq", std::to_string(next_batch_seq)));
   DS_RETURN_IF_ERROR(impl_->PersistHlc());
   return txn->Commit();
+}
+
+Status Store::Impl::AddQuarantine(const PushAck& ack, bool by_server) {
+  DS_ASSIGN_OR_RETURN(auto ins, db->Prepare(
+      "INSERT INTO quarantine(record_id, path, hlc, by_server, reason, at_ms) "
+      "VALUES(?, ?, ?, ?, ?, ?)"));
+  return ins.BindBlob(1, ack.record_id.AsBytes())
+      .Bind(2, ack.path)
+      .Bind(3, static_cast<int64_t>(ack.pushed_hlc))
+      .Bind(4, int64_t{by_server ? 1 : 0})
+      .Bind(5, ack.reason)
+      .Bind(6, options.clock->NowMs())
+      .Run();
+}
+
+Status Store::QuarantineRefused(const std::vector<PushAck>& refused) {
+  auto& db = *impl_->db;
+  DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(db));
+  std::set<std::string> touched;
+  for (const auto& ack : refused) {
+    std::string rid(ack.record_id.AsBytes());
+    DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+        "UPDATE value SET pending = NULL WHERE record_id = ? AND path = ? AND hlc = ? "
+        "AND pending IS NOT NULL"));
+    DS_RETURN_IF_ERROR(upd.BindBlob(1, rid)
+                           .Bind(2, ack.path)
+                           .Bind(3, static_cast<int64_t>(ack.pushed_hlc))
+                           .Run());
+    if (db.Changes() == 0) continue;  // edited since (a new change) or no longer pending
+    touched.insert(rid);
+    DS_RETURN_IF_ERROR(impl_->AddQuarantine(ack, false));
+  }
+  for (const auto& rid : touched) {
+    DS_ASSIGN_OR_RETURN(auto del, db.Prepare(
+        "DELETE FROM outbox WHERE record_id = ?1 AND NOT EXISTS "
+        "(SELECT 1 FROM value WHERE record_id = ?1 AND pending IS NOT NULL)"));
+    DS_RETURN_IF_ERROR(del.BindBlob(1, rid).Run());
+  }
+  return txn->Commit();
+}
+
+Result<std::vector<QuarantineEntry>> Store::Quarantined() {
+  DS_ASSIGN_OR_RETURN(auto st, impl_->db->Prepare(
+      "SELECT id, record_id, path, hlc, by_server, reason, at_ms FROM quarantine "
+      "ORDER BY id DESC"));
+  std::vector<QuarantineEntry> out;
+  for (;;) {
+    DS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    std::string_view rid = st.Blob(1);
+    if (rid.size() != 16) return Status(Code::kCorruption, "quarantine record id is not 16 bytes");
+    QuarantineEntry q;
+    q.id = st.Int(0);
+    q.record_id = Uuid::FromBytes(rid.data());
+    q.path = st.Text(2);
+    q.hlc = static_cast<HlcTimestamp>(st.Int(3));
+    q.by_server = st.Int(4) != 0;
+    q.reason = st.Text(5);
+    q.at_ms = st.Int(6);
+    out.push_back(std::move(q));
+  }
+  return out;
 }
 
 namespace {

@@ -1,5 +1,7 @@
 #include "doorstep/app/command_line.h"
 
+#include <new>
+
 namespace doorstep::app {
 
 void Fail(const std::string& message) { throw Failure(kExitFailure, message); }
@@ -30,6 +32,10 @@ int RunGuarded(std::string_view program, std::ostream& out, std::ostream& err,
     out.flush();
     err << program << ": error: " << f.what() << "\n";
     return f.exit_code();
+  } catch (const std::bad_alloc&) {
+    out.flush();
+    err << program << ": error: out of memory (is a count or an input file far too large?)\n";
+    return kExitFailure;
   } catch (const std::exception& e) {
     out.flush();
     err << program << ": error: internal error: " << e.what() << "\n";

@@ -1,4 +1,5 @@
 // The `doorstep-server` command line (see cli.h and server_cli.h).
+#include "doorstep/posix/read_file.h"
 #include "doorstep/server_cli/cli.h"
 
 #include <fstream>
@@ -14,11 +15,9 @@ namespace ss = sync::server;
 
 std::string ServerSession::ReadKey() const {
   if (opts_.key_file.empty()) return {};
-  std::ifstream in(opts_.key_file, std::ios::binary);
-  if (!in) Fail(opts_.key_file + ": cannot read the key file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string key = ss.str();
+  auto read = posix::ReadFileLimited(opts_.key_file, 4096, "key file");
+  if (!read.ok()) Fail(read.status().message());
+  std::string key = std::move(read).value();
   while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
   return key;
 }

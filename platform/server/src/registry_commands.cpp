@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "doorstep/posix/read_file.h"
 #include "doorstep/registry/commands.h"
 #include "doorstep/registry/jsonl.h"
 #include "doorstep/registry/records.h"
@@ -21,12 +22,13 @@ struct ImportCommand {
   bool dry_run = false;
 };
 
+// An import file is read whole (a county's export is ~50 MB per 10,000 households).
+constexpr uint64_t kMaxImportFileBytes = uint64_t{1} << 30;
+
 std::string ReadFile(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) Fail(file + ": cannot read the file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto read = posix::ReadFileLimited(file, kMaxImportFileBytes, "import file");
+  if (!read.ok()) Fail(read.status().message());
+  return std::move(read).value();
 }
 
 // Imports one file; returns the number of refused rows.

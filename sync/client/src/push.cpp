@@ -2,9 +2,11 @@
 // server replays its answer if it had applied it), then the pending changes of the device's
 // villages in batches; each answer is acknowledged in one store transaction that also advances
 // the batch number.
+#include <algorithm>
 #include <chrono>
 #include <iterator>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "doorstep/sync/push_result.h"
@@ -116,6 +118,25 @@ size_t SyncClient::Run::SplitByScope(std::vector<OutboxEntry> entries,
 
 Status SyncClient::Run::PushEntries(std::vector<OutboxEntry> in_scope, bool last,
                                     std::vector<OutboxEntry>* carry) {
+  // Changes that cannot be encoded (store.h, OutboxEntry::problem) never enter a batch: one
+  // would make the whole batch undecodable.
+  std::vector<PushAck> unencodable;
+  size_t kept = 0;
+  for (auto& e : in_scope) {
+    if (!e.problem.empty()) {
+      PushAck ack;
+      ack.record_id = e.record_id;
+      ack.path = e.path;
+      ack.pushed_hlc = e.hlc;
+      ack.reason = e.problem;
+      unencodable.push_back(std::move(ack));
+      continue;
+    }
+    if (&in_scope[kept] != &e) in_scope[kept] = std::move(e);
+    ++kept;
+  }
+  in_scope.resize(kept);
+  if (!unencodable.empty()) DS_RETURN_IF_ERROR(QuarantineHere(unencodable));
   DS_ASSIGN_OR_RETURN(std::string seq_text, store_.GetSyncValue(kKeyBatchSeq));
   const uint64_t seq = std::max<uint64_t>(1, ParseSeq(seq_text));
   std::vector<v1::ChangeSet> batches =
@@ -177,6 +198,14 @@ Status SyncClient::Run::ResendInflight(uint64_t batch_seq) {
 
 Status SyncClient::Run::SendBatch(const v1::ChangeSet& set, const std::string& body,
                                   Encoding encoding) {
+  Status refusal;
+  DS_ASSIGN_OR_RETURN(bool acknowledged, TrySend(set, body, encoding, &refusal));
+  if (acknowledged) return Status::Ok();
+  return IsolateRefused(set, refusal);
+}
+
+Result<bool> SyncClient::Run::TrySend(const v1::ChangeSet& set, const std::string& body,
+                                      Encoding encoding, Status* refusal) {
   CallStats stats;
   v1::PushResult answer;
   Status sent = rpc_->PostEncoded("/v1/push", body, encoding, &answer, &stats);
@@ -202,15 +231,141 @@ Status SyncClient::Run::SendBatch(const v1::ChangeSet& set, const std::string& b
     // conflict of the device with itself). Found by tests/sync/fault_push_test.cpp.
     const bool damaged = sent.code() == Code::kCorruption || sent.code() == Code::kParse;
     if (http >= 400 && http < 500 && http != 401 && !damaged) {
-      // Refused without being applied: rebuild from the outbox next time.
+      // Refused without being applied: nothing of it is on the server.
       DS_RETURN_IF_ERROR(store_.SetSyncValue(kKeyInflight, ""));
+      *refusal = sent;
+      return false;
     }
     return sent;
   }
   ++result_.batches_sent;
   if (answer.replayed()) ++result_.batches_replayed;
   DS_RETURN_IF_ERROR(AcknowledgeResult(set, answer));
-  return store_.SetSyncValue(kKeyInflight, "");
+  DS_RETURN_IF_ERROR(store_.SetSyncValue(kKeyInflight, ""));
+  return true;
+}
+
+namespace {
+
+// The change a refusal names ("changes[12]" or "changes[12].path_index"), or -1.
+int NamedChange(const std::string& where, int changes) {
+  static const std::string kPrefix = "changes[";
+  if (where.compare(0, kPrefix.size(), kPrefix) != 0) return -1;
+  int n = 0;
+  size_t i = kPrefix.size();
+  for (; i < where.size() && where[i] >= '0' && where[i] <= '9'; ++i) {
+    if (n > changes) return -1;
+    n = n * 10 + (where[i] - '0');
+  }
+  if (i == kPrefix.size() || i >= where.size() || where[i] != ']' || n >= changes) return -1;
+  return n;
+}
+
+// The changes `keep` of `set` as a batch of their own (paths and authors re-interned, so a bad
+// entry of a table travels only with the changes that use it).
+v1::ChangeSet Part(const v1::ChangeSet& set, const std::vector<int>& keep) {
+  v1::ChangeSet part;
+  part.set_device_id(set.device_id());
+  std::map<uint32_t, uint32_t> paths, authors;
+  for (int i : keep) {
+    v1::FieldChange* c = part.add_changes();
+    *c = set.changes(i);
+    auto p = paths.try_emplace(c->path_index(), static_cast<uint32_t>(part.paths_size()));
+    if (p.second) part.add_paths(set.paths(static_cast<int>(c->path_index())));
+    c->set_path_index(p.first->second);
+    auto a = authors.try_emplace(c->author_index(), static_cast<uint32_t>(part.authors_size()));
+    if (a.second) *part.add_authors() = set.authors(static_cast<int>(c->author_index()));
+    c->set_author_index(a.first->second);
+  }
+  return part;
+}
+
+}  // namespace
+
+Status SyncClient::Run::QuarantineHere(const std::vector<PushAck>& refused) {
+  DS_RETURN_IF_ERROR(store_.QuarantineRefused(refused));
+  for (const auto& ack : refused) {
+    ++result_.refused;
+    result_.quarantined_changes.push_back({ack.record_id, ack.path, ack.reason, true});
+    LogTo(client_.logger_, LogLevel::kWarning,
+          "change of " + ack.record_id.ToString() + " " + ack.path +
+              " refused; kept on this device: " + ack.reason);
+  }
+  return Status::Ok();
+}
+
+Status SyncClient::Run::IsolateRefused(v1::ChangeSet set, Status refusal) {
+  // Parts still to send, the next one last. Every round either quarantines at least one change
+  // or halves the records of a part of two or more, so a batch of n changes costs at most 2n
+  // requests (a refusal that names no change and no record ends with that record's changes
+  // quarantined here, all of them).
+  std::vector<v1::ChangeSet> todo;
+  for (;;) {
+    const int n = set.changes_size();
+    std::vector<bool> bad(static_cast<size_t>(n), false);
+    const int named = NamedChange(refusal.where(), n);
+    if (named >= 0) {
+      bad[static_cast<size_t>(named)] = true;
+      if (refusal.code() == Code::kPermissionDenied) {  // a record-level refusal
+        for (int i = 0; i < n; ++i) {
+          if (set.changes(i).record_id() == set.changes(named).record_id()) {
+            bad[static_cast<size_t>(i)] = true;
+          }
+        }
+      }
+    }
+    // Records in order of appearance: a part is split between records, never inside one (the
+    // server needs a new record's "@form" and village with its other changes).
+    std::vector<std::string> records;
+    for (const auto& c : set.changes()) {
+      if (std::find(records.begin(), records.end(), c.record_id()) == records.end()) {
+        records.push_back(c.record_id());
+      }
+    }
+    if (named < 0 && records.size() <= 1) bad.assign(static_cast<size_t>(n), true);
+    std::vector<PushAck> refused;
+    std::vector<int> keep;
+    for (int i = 0; i < n; ++i) {
+      if (!bad[static_cast<size_t>(i)]) {
+        keep.push_back(i);
+        continue;
+      }
+      const v1::FieldChange& c = set.changes(i);
+      PushAck ack;
+      ack.record_id = ChangeRecordId(c);
+      ack.path = ChangePath(set, c);
+      ack.pushed_hlc = c.hlc();
+      ack.reason = "refused by the server: " + refusal.message();
+      refused.push_back(std::move(ack));
+    }
+    if (!refused.empty()) {
+      DS_RETURN_IF_ERROR(QuarantineHere(refused));
+      if (!keep.empty()) todo.push_back(Part(set, keep));
+    } else {
+      const std::set<std::string> first(records.begin(),
+                                        records.begin() + static_cast<std::ptrdiff_t>(records.size() / 2));
+      std::vector<int> front, back;
+      for (int i : keep) (first.count(set.changes(i).record_id()) ? front : back).push_back(i);
+      todo.push_back(Part(set, back));
+      todo.push_back(Part(set, front));
+    }
+    for (;;) {
+      if (todo.empty()) return Status::Ok();
+      if (cancelled()) return CancelledStatus("push");
+      set = std::move(todo.back());
+      todo.pop_back();
+      DS_ASSIGN_OR_RETURN(std::string seq_text, store_.GetSyncValue(kKeyBatchSeq));
+      set.set_batch_seq(std::max<uint64_t>(1, ParseSeq(seq_text)));
+      set.set_device_clock_ms(static_cast<uint64_t>(WallClockMs()));
+      set.set_compact_results(true);
+      auto body = EncodeBody(set, rpc_->encoding());
+      if (!body.ok()) return body.status();
+      DS_RETURN_IF_ERROR(store_.SetSyncValue(
+          kKeyInflight, InflightValue(set.batch_seq(), rpc_->encoding(), *body)));
+      DS_ASSIGN_OR_RETURN(bool acknowledged, TrySend(set, *body, rpc_->encoding(), &refusal));
+      if (!acknowledged) break;  // isolate within this part
+    }
+  }
 }
 
 Status SyncClient::Run::AcknowledgeResult(const v1::ChangeSet& set,
@@ -244,6 +399,10 @@ Status SyncClient::Run::AcknowledgeResult(const v1::ChangeSet& set,
     switch (r.outcome()) {
       case v1::ChangeResult::ACCEPTED:
         ++result_.accepted;
+        if (r.winner_hlc() != 0 && r.winner_hlc() != change.hlc()) {
+          // Stored under the server's clock: this device's clock is far ahead (docs/sync.md).
+          ++result_.clock_restamped;
+        }
         break;
       case v1::ChangeResult::DUPLICATE:
         ++result_.duplicates;
@@ -264,6 +423,7 @@ Status SyncClient::Run::AcknowledgeResult(const v1::ChangeSet& set,
       }
       case v1::ChangeResult::QUARANTINED:
         ack.quarantined = true;
+        ack.reason = r.reason();
         ++result_.quarantined;
         result_.quarantined_changes.push_back({ack.record_id, ack.path, r.reason()});
         LogTo(client_.logger_, LogLevel::kWarning,

@@ -158,7 +158,8 @@ Status Rpc::Call(HttpRequest request, google::protobuf::MessageLite* response, C
   } else if (answer.status >= 300 && answer.status < 400) {
     text += " (redirect; check the server URL)";
   }
-  return Status(CodeForError(error.code(), answer.status), label + ": " + text);
+  // `where` kept as well, so a caller can act on it (a push refusal naming "changes[12]").
+  return Status(CodeForError(error.code(), answer.status), label + ": " + text, error.where());
 }
 
 std::string Base64Encode(std::string_view data) {

@@ -88,6 +88,15 @@ class SyncClient::Run {
                      std::vector<OutboxEntry>* carry);
   Status ResendInflight(uint64_t batch_seq);
   Status SendBatch(const v1::ChangeSet& set, const std::string& body, Encoding encoding);
+  // Sends one batch whose bytes are in flight: true when acknowledged, false when the server
+  // refused it without applying it (4xx other than 401 and 409, the body intact; `refusal`).
+  Result<bool> TrySend(const v1::ChangeSet& set, const std::string& body, Encoding encoding,
+                       Status* refusal);
+  // After a refusal of `set`: quarantines here the change the refusal names (with its record's
+  // other changes for a 403), or halves the batch until the refused changes stand alone, and
+  // pushes everything else, so one bad change never blocks the outbox.
+  Status IsolateRefused(v1::ChangeSet set, Status refusal);
+  Status QuarantineHere(const std::vector<PushAck>& refused);
   Status AcknowledgeResult(const v1::ChangeSet& set, const v1::PushResult& answer);
   void FillWinnerAuthors(const std::map<size_t, int64_t>& adopted, std::vector<PushAck>* acks);
   Result<PullApplyStats> ApplyPage(const v1::PullPage& page, int64_t next_cursor,

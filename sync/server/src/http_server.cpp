@@ -3,10 +3,16 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <cctype>
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <string_view>
 #include <thread>
 
 #include "doorstep/core/sha256.h"
@@ -26,6 +32,7 @@ struct RequestLog {
   bool active = false;
   std::chrono::steady_clock::time_point start;
   std::string device = "-";
+  std::optional<DeviceInfo> who;  // authenticated before the body was read (Gate)
 };
 thread_local RequestLog t_log;
 
@@ -41,6 +48,110 @@ std::string BearerCredential(const Request& req) {
   size_t e = header.find_last_not_of(" \t\r");
   if (b == std::string::npos || e < b) return {};
   return header.substr(b, e - b + 1);
+}
+
+// cpp-httplib runs each connection on a task-queue thread for the connection's whole life. A
+// fixed pool of N threads is stopped by N slow or idle connections; this pool grows, one thread
+// per connection up to `max` (threads stay for reuse), and queues beyond that.
+class ConnectionPool final : public httplib::TaskQueue {
+ public:
+  explicit ConnectionPool(size_t max) : max_(max < 1 ? 1 : max) {}
+  ~ConnectionPool() override { shutdown(); }
+
+  void enqueue(std::function<void()> fn) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    jobs_.push_back(std::move(fn));
+    if (idle_ < jobs_.size() && threads_.size() < max_) {
+      threads_.emplace_back([this] { Work(); });
+    } else {
+      cv_.notify_one();
+    }
+  }
+
+  void shutdown() override {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  void Work() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      ++idle_;
+      cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      --idle_;
+      if (jobs_.empty()) return;  // stopping, nothing left
+      std::function<void()> job = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      job();
+      lock.lock();
+    }
+  }
+
+  const size_t max_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  size_t idle_ = 0;
+  bool stopping_ = false;
+};
+
+// Bounds how many requests run their work at once (the store's connections are few; a thread
+// per connection must not mean a transaction per connection).
+class WorkGate {
+ public:
+  explicit WorkGate(int n) : free_(n < 1 ? 1 : n) {}
+  class Held {
+   public:
+    explicit Held(WorkGate& g) : g_(g) {
+      std::unique_lock<std::mutex> lock(g_.mu_);
+      g_.cv_.wait(lock, [this] { return g_.free_ > 0; });
+      --g_.free_;
+    }
+    ~Held() {
+      {
+        std::lock_guard<std::mutex> lock(g_.mu_);
+        ++g_.free_;
+      }
+      g_.cv_.notify_one();
+    }
+    Held(const Held&) = delete;
+    Held& operator=(const Held&) = delete;
+
+   private:
+    WorkGate& g_;
+  };
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int free_;
+};
+
+// Routes whose body is not a protobuf message, and routes anyone may call.
+bool IsAttachmentPath(const std::string& path) {
+  constexpr std::string_view kPrefix = "/v1/attachments/";
+  return std::string_view(path).substr(0, kPrefix.size()) == kPrefix;
+}
+// Routes that need a credential (the others are open, or unknown: 404).
+bool NeedsCredential(const std::string& path) {
+  for (std::string_view route : {"/v1/forms", "/v1/push", "/v1/pull", "/v1/checksum",
+                                 "/v1/conflicts", "/v1/quarantine", "/v1/attachments"}) {
+    if (std::string_view(path).substr(0, route.size()) == route &&
+        (path.size() == route.size() || path[route.size()] == '/')) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -66,9 +177,9 @@ Status ParseListenAddress(const std::string& text, std::string* host, int* port)
 class HttpServer::Impl {
  public:
   Impl(SyncService* service, const HttpServerOptions& options)
-      : service_(service), logger_(options.logger), blobs_(options.blobs) {
-    const int threads = options.threads < 1 ? 1 : options.threads;
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+      : service_(service), logger_(options.logger), blobs_(options.blobs), gate_(options.threads) {
+    const size_t connections = static_cast<size_t>(std::max(options.max_connections, options.threads));
+    server.new_task_queue = [connections] { return new ConnectionPool(connections); };
     server.set_payload_max_length(kMaxCompressedBody);
     server.set_read_timeout(options.read_timeout_s, 0);
     server.set_write_timeout(options.write_timeout_s, 0);
@@ -88,13 +199,17 @@ class HttpServer::Impl {
   // Reads the body (POST), authenticates (unless `open`), then runs `fn`.
   void Serve(const Request& req, Response& res, const ContentReader* reader, bool open,
              const std::function<void(const DeviceInfo&, const http::RequestBody&)>& fn) {
+    WorkGate::Held held(gate_);
     http::RequestBody body;
     if (reader != nullptr) {
       Status read = http::ReadBody(req, res, *reader, &body);
       if (!read.ok()) return http::WriteError(req, res, read);
     }
     DeviceInfo device;
-    if (!open) {
+    if (!open && t_log.who) {
+      device = *t_log.who;  // the gate authenticated this request
+      t_log.device = device.device_id;
+    } else if (!open) {
       auto who = service_->Authenticate(BearerCredential(req));
       if (!who.ok()) {
         if (who.status().code() == Code::kNotFound) {
@@ -148,9 +263,22 @@ class HttpServer::Impl {
 
   // Request logging, and an ErrorBody for the errors httplib answers itself.
   void Hooks() {
-    server.set_pre_routing_handler([](const Request&, Response&) {
+    server.set_pre_routing_handler([this](const Request& req, Response& res) {
       t_log = RequestLog{true, std::chrono::steady_clock::now(), "-"};
-      return httplib::Server::HandlerResponse::Unhandled;
+      Refusal refused = Gate(req);
+      if (refused.http == 0) return httplib::Server::HandlerResponse::Unhandled;
+      // The body was not read: the connection cannot carry another request. httplib closes a
+      // connection after answering when the request said "Connection: close"; the Request is
+      // httplib's own non-const object, handed to this hook as const.
+      auto& writable = const_cast<Request&>(req);
+      writable.headers.erase("Connection");
+      writable.headers.emplace("Connection", "close");
+      if (refused.http == 401) {
+        http::WriteUnauthenticated(req, res, refused.message);
+      } else {
+        http::WriteErrorBody(req, res, refused.http, refused.code, refused.message, refused.where);
+      }
+      return httplib::Server::HandlerResponse::Handled;
     });
     server.set_logger([this](const Request& req, const Response& res) { LogRequest(req, res); });
     // Errors httplib produces itself (no route, malformed request, payload too large) get an
@@ -166,6 +294,56 @@ class HttpServer::Impl {
       }
       return 100;
     });
+  }
+
+  // A refusal from the headers alone: HTTP status, ErrorBody code, message, where.
+  struct Refusal {
+    int http = 0;  // 0: none
+    std::string code, message, where;
+  };
+
+  // What is checked from the headers alone, before any body is read (http_server.h).
+  Refusal Gate(const Request& req) {
+    // Credential first: nobody makes this server read, decompress or parse a body before it
+    // knows who sends it.
+    if (NeedsCredential(req.path)) {
+      auto who = service_->Authenticate(BearerCredential(req));
+      if (!who.ok() && who.status().code() == Code::kNotFound) {
+        return {401, "unauthenticated", who.status().message(), "Authorization"};
+      }
+      if (who.ok()) t_log.who = std::move(who).value();  // else a store error: the route says
+    }
+    if (req.method != "POST" && req.method != "PUT") return {};
+    if (!req.has_header("Content-Length")) {
+      if (req.has_header("Transfer-Encoding")) {
+        return {400, "invalid_argument",
+                "chunked request bodies are not accepted; send a Content-Length",
+                "Transfer-Encoding"};
+      }
+      return {411, "invalid_argument", "a request body needs a Content-Length", "Content-Length"};
+    }
+    // A length over the limit is left to httplib: refused before the body with "Expect:
+    // 100-continue" (libcurl), else drained up to the limit and refused (a client without
+    // Expect would otherwise see a broken connection instead of the 413).
+    const std::string length = req.get_header_value("Content-Length");
+    if (length.empty() || length.size() > 18 ||
+        length.find_first_not_of("0123456789") != std::string::npos) {
+      return {400, "invalid_argument", "Content-Length is not a number of bytes",
+              "Content-Length"};
+    }
+    if (IsAttachmentPath(req.path)) return {};
+    const std::string type = req.get_header_value("Content-Type");
+    if (type.compare(0, 22, "application/x-protobuf") != 0) {
+      std::string shown;
+      for (char c : type.substr(0, 60)) shown += (c >= ' ' && c <= '~') ? c : '?';
+      return {415, "invalid_argument",
+              "Content-Type must be application/x-protobuf, not '" + shown + "'", "Content-Type"};
+    }
+    auto encoding = ParseEncoding(req.get_header_value("Content-Encoding"));
+    if (!encoding.ok()) {
+      return {415, "invalid_argument", encoding.status().message(), "Content-Encoding"};
+    }
+    return {};
   }
 
   static httplib::Server::HandlerResponse HttplibError(const Request& req, Response& res) {
@@ -287,6 +465,7 @@ class HttpServer::Impl {
   SyncService* service_;
   Logger* logger_;
   BlobStore* blobs_;
+  WorkGate gate_;
 };
 
 HttpServer::HttpServer(SyncService* service, HttpServerOptions options)

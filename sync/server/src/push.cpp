@@ -15,11 +15,13 @@
 #include <google/protobuf/wire_format_lite.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <string_view>
 #include <unordered_set>
 
 #include "doorstep/core/path.h"
+#include "doorstep/core/value_check.h"
 #include "doorstep/sync/merge.h"
 #include "doorstep/sync/push_result.h"
 #include "doorstep/sync/wire.h"
@@ -27,6 +29,11 @@
 
 namespace doorstep::sync::server {
 namespace {
+
+// The highest HLC a store keeps: both stores hold HLCs as signed 64-bit integers, so anything
+// from 2^63 up would come back negative (stamped 1970) on every tablet.
+constexpr HlcTimestamp kMaxHlc = static_cast<HlcTimestamp>(INT64_MAX);
+constexpr int64_t kMaxHlcMillis = INT64_MAX >> 16;
 
 using internal::CandidateOf;
 using internal::WriteField;
@@ -102,30 +109,63 @@ v1::Value Flag(bool on) {
   return v;
 }
 
-// Why a change of `path` cannot be applied to a record of `form` ("" when it can).
-std::string FieldProblem(const CompiledForm& form, const std::string& path) {
+// How a path of a batch is judged for a record of a form: `problem` non-empty when no change of
+// it can be applied; else `field` is the form's field (nullptr for metadata) whose type and
+// limits every value must meet.
+struct PathVerdict {
+  std::string problem;
+  const FieldInfo* field = nullptr;
+};
+
+PathVerdict JudgePath(const CompiledForm& form, const std::string& path) {
   if (!path.empty() && path[0] == '@') {
     if (path == kMetaForm || path == kMetaState || path == kMetaDeleted) return {};
-    return "unknown metadata field '" + path + "'";
+    return {"unknown metadata field '" + path + "'"};
   }
   auto parsed = FieldPath::Parse(path);
-  if (!parsed.ok()) return "path does not parse";
+  if (!parsed.ok()) return {"path does not parse"};
   const FieldInfo* fi = form.Find(parsed->leaf());
-  if (fi == nullptr) return "field '" + parsed->leaf() + "' is not in form " + form.key();
+  if (fi == nullptr) return {"field '" + parsed->leaf() + "' is not in form " + form.key()};
   std::vector<std::string> enclosing;  // the repeats the path puts the field in
   for (size_t i = 0; i + 1 < parsed->segments.size(); ++i) {
-    if (parsed->segments[i].instance.empty()) return "path names a group; paths are flat";
+    if (parsed->segments[i].instance.empty()) return {"path names a group; paths are flat"};
     enclosing.push_back(parsed->segments[i].name);
   }
   if (enclosing != fi->repeats) {
-    return "field '" + parsed->leaf() + "' is not inside the repeats the path names";
+    return {"field '" + parsed->leaf() + "' is not inside the repeats the path names"};
   }
   const v1::FieldType type = fi->def->type();
   if (parsed->is_instance() != (type == v1::REPEAT)) {
-    return "field '" + parsed->leaf() + "' is used as the wrong kind (repeat instance or value)";
+    return {"field '" + parsed->leaf() + "' is used as the wrong kind (repeat instance or value)"};
   }
-  if (type == v1::GROUP || type == v1::NOTE) return "field '" + parsed->leaf() + "' holds no value";
-  if (fi->calculate) return "calculated field '" + parsed->leaf() + "' is never synced";
+  if (type == v1::GROUP || type == v1::NOTE) return {"field '" + parsed->leaf() + "' holds no value"};
+  if (fi->calculate) return {"calculated field '" + parsed->leaf() + "' is never synced"};
+  return {{}, fi};
+}
+
+// Why the value of a change cannot be stored ("" when it can): the same check a tablet makes
+// before it writes (type, choices, UTF-8, limits), so a device that skipped it, or a hostile
+// one, cannot hand every tablet of the village a value their own forms would refuse.
+std::string ValueProblem(const CompiledForm& form, const PathVerdict& verdict,
+                         const std::string& path, const v1::FieldChange& ch) {
+  if (ch.cleared()) return {};
+  const v1::Value& v = ch.value();
+  if (verdict.field != nullptr) {
+    Status s = CheckFieldValue(form, *verdict.field, v, path);
+    return s.ok() ? std::string() : s.message();
+  }
+  if (path == kMetaDeleted) {
+    return v.kind_case() == v1::Value::kFlag ? "" : "@deleted holds a flag";
+  }
+  if (path == kMetaState) {
+    if (v.kind_case() == v1::Value::kText && (v.text() == "draft" || v.text() == "finalized")) {
+      return {};
+    }
+    return "@state is 'draft' or 'finalized'";
+  }
+  if (path == kMetaForm) {
+    return v.kind_case() == v1::Value::kText ? "" : "@form holds text";
+  }
   return {};
 }
 
@@ -169,13 +209,26 @@ class PushRun {
   }
 
   int future_hlcs() const { return future_count_; }
+  int rebound_authors() const { return rebound_authors_; }
   int quarantined() const { return quarantined_; }
   int conflicts() const { return conflicts_; }
 
  private:
   Status Plan() {
+    // The author's device is the authenticated one, by its id or the name it enrolled with (a
+    // tablet's author device label): a device cannot write in another's name (a tablet naming
+    // the reviewer's device). Any other is bound to the pushing device's name. The surveyor id
+    // is the device's to state.
+    const std::string& bound = device_.name.empty() ? device_.device_id : device_.name;
     authors_.reserve(static_cast<size_t>(set_.authors_size()));
-    for (const auto& a : set_.authors()) authors_.push_back(Author{a.surveyor_id(), a.device_id()});
+    for (const auto& a : set_.authors()) {
+      if (a.device_id() == device_.device_id || a.device_id() == bound) {
+        authors_.push_back(Author{a.surveyor_id(), a.device_id()});
+      } else {
+        ++rebound_authors_;
+        authors_.push_back(Author{a.surveyor_id(), bound});
+      }
+    }
     change_plans_.reserve(static_cast<size_t>(set_.changes_size()));
     for (int i = 0; i < set_.changes_size(); ++i) {
       RecordPlan& plan = plans_[ChangeRecordId(set_.changes(i))];
@@ -228,8 +281,14 @@ class PushRun {
             const auto& c = set_.changes(i);
             if (ChangePath(set_, c) != scope_field) continue;
             scope = c.cleared() ? "" : internal::ScopeText(c.value());
+            const PathVerdict verdict = JudgePath(*plan.form, scope_field);
+            std::string bad = verdict.problem;
+            if (bad.empty()) bad = ValueProblem(*plan.form, verdict, scope_field, c);
+            if (!bad.empty()) plan.quarantine = "scope field '" + scope_field + "': " + bad;
           }
-          if (scope.empty()) plan.quarantine = "scope field '" + scope_field + "' is empty";
+          if (scope.empty() && plan.quarantine.empty()) {
+            plan.quarantine = "scope field '" + scope_field + "' is empty";
+          }
         }
       }
       if (plan.quarantine.empty() && !device_.InScope(scope)) {
@@ -260,17 +319,23 @@ class PushRun {
     v1::ChangeResult* result = result_.add_results();
     result->set_index(static_cast<uint32_t>(index));
 
+    // A clock further ahead than max_future_ms (a tablet's wrong date, or a broken or hostile
+    // device): the value is accepted, so honest data never waits for a reviewer, but under the
+    // server's clock, so it cannot win every later conflict. The answer names the HLC stored.
+    HlcTimestamp hlc = ch.hlc();
     const int64_t lead = HlcMillis(ch.hlc()) - now_;
-    if (lead > service_.options().max_future_ms) {
+    if (ch.hlc() > kMaxHlc || lead > service_.options().max_future_ms) {
       ++future_count_;
-      max_future_ms_ = std::max(max_future_ms_, lead);
+      max_future_ms_ = std::max(max_future_ms_, std::min<int64_t>(lead, kMaxHlcMillis));
+      hlc = service_.Restamp(now_);
     }
     std::string problem = plan.quarantine;
     if (problem.empty()) {
       // Paths repeat across the records of a batch: judged once per (form, path).
-      auto [it, added] = problems_.try_emplace({plan.form.get(), ch.path_index()});
-      if (added) it->second = FieldProblem(*plan.form, path);
-      problem = it->second;
+      auto [it, added] = verdicts_.try_emplace({plan.form.get(), ch.path_index()});
+      if (added) it->second = JudgePath(*plan.form, path);
+      problem = it->second.problem;
+      if (problem.empty()) problem = ValueProblem(*plan.form, it->second, path, ch);
     }
     if (!problem.empty()) return Quarantine(index, path, author, problem, result);
 
@@ -281,7 +346,7 @@ class PushRun {
     plan.touched = true;
     IncomingChange in;
     in.base_version = ch.base_version();
-    in.hlc = ch.hlc();
+    in.hlc = hlc;
     in.device_id = author.device_id;
     in.cleared = ch.cleared();
     if (!ch.cleared()) in.value = ch.value();
@@ -298,6 +363,9 @@ class PushRun {
       }
     }
     DS_RETURN_IF_ERROR(MergeOne(plan, path, in, author, result));
+    if (hlc != ch.hlc() && result->outcome() == v1::ChangeResult::ACCEPTED) {
+      result->set_winner_hlc(hlc);  // accepted under the server's clock (docs/sync.md)
+    }
     if (deleted && result->outcome() != v1::ChangeResult::DUPLICATE) {
       return KeepAlive(plan, *deleted, in, author);
     }
@@ -516,15 +584,24 @@ class PushRun {
   std::map<RecordId, RecordPlan> plans_;
   std::vector<RecordPlan*> change_plans_;  // by change index
   std::vector<Author> authors_;            // the batch's author table
-  std::map<std::pair<const CompiledForm*, uint32_t>, std::string> problems_;
+  std::map<std::pair<const CompiledForm*, uint32_t>, PathVerdict> verdicts_;
   v1::PushResult result_;
   int future_count_ = 0;
+  int rebound_authors_ = 0;
   int64_t max_future_ms_ = 0;
   int quarantined_ = 0;
   int conflicts_ = 0;
 };
 
 }  // namespace
+
+HlcTimestamp SyncService::Restamp(int64_t now_ms) {
+  uint64_t last = last_restamp_.load();
+  for (;;) {
+    const uint64_t next = std::max<uint64_t>(MakeHlc(now_ms, 0), last + 1);
+    if (last_restamp_.compare_exchange_weak(last, next)) return next;
+  }
+}
 
 Result<v1::PushResult> SyncService::Push(const DeviceInfo& device, const v1::ChangeSet& set) {
   DS_RETURN_IF_ERROR(ValidateChangeSet(set));
@@ -536,12 +613,13 @@ Result<v1::PushResult> SyncService::Push(const DeviceInfo& device, const v1::Cha
   }
   const Digest digest = BatchDigest(set);
   const int64_t now = clock().NowMs();
-  int future = 0, quarantined = 0, conflicts = 0;
+  int future = 0, quarantined = 0, conflicts = 0, rebound = 0;
   auto result = internal::RunTxn<v1::PushResult>(
       *store_, options_.max_attempts, [&](ServerTxn& txn) -> Result<v1::PushResult> {
         PushRun run(*this, txn, device, set, now);
         auto r = run.Run(digest);
         future = run.future_hlcs();
+        rebound = run.rebound_authors();
         quarantined = run.quarantined();
         conflicts = run.conflicts();
         return r;
@@ -550,8 +628,15 @@ Result<v1::PushResult> SyncService::Push(const DeviceInfo& device, const v1::Cha
   const std::string batch = "device " + device.device_id + " batch " +
                             std::to_string(set.batch_seq());
   if (future > 0) {
-    Log(LogLevel::kWarning, batch + ": " + std::to_string(future) +
-                                " change(s) with an HLC more than 24 h ahead of the server clock");
+    Log(LogLevel::kWarning,
+        batch + ": " + std::to_string(future) +
+            " change(s) with an HLC more than " +
+            std::to_string(options_.max_future_ms / 3600000) +
+            " h ahead of the server clock, stored under the server's clock");
+  }
+  if (rebound > 0) {
+    Log(LogLevel::kWarning, batch + ": " + std::to_string(rebound) +
+                                " author(s) named another device; bound to this device");
   }
   if (quarantined > 0) {
     Log(LogLevel::kWarning, batch + ": " + std::to_string(quarantined) + " change(s) quarantined");

@@ -179,6 +179,7 @@ Result<DeviceInfo> SyncService::Authenticate(std::string_view credential) {
   if (!row) return Status(Code::kNotFound, "unknown credential");
   DeviceInfo d;
   d.device_id = row->device_id;
+  d.name = row->name;
   d.team = row->team;
   d.villages = row->villages;
   d.reviewer = row->reviewer;

@@ -149,6 +149,8 @@ namespace sqlite_rows {
 Status Migrate(sqlite::Conn& conn) {
   DS_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
   auto migrate = [&]() -> Status {
+    DS_RETURN_IF_ERROR(
+        doorstep::sqlite::ClaimApplicationId(conn, doorstep::sqlite::kServerDbAppId, "device", "server database"));
     int version = 0;
     {
       DS_ASSIGN_OR_RETURN(auto st, conn.Prepare("PRAGMA user_version"));

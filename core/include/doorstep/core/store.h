@@ -37,7 +37,7 @@
 namespace doorstep {
 
 // Current schema version of the store file (PRAGMA user_version).
-inline constexpr int kStoreSchemaVersion = 2;
+inline constexpr int kStoreSchemaVersion = 3;
 
 struct Author {
   std::string surveyor_id;
@@ -180,6 +180,20 @@ struct OutboxEntry {
   int64_t base_version = 0;
   HlcTimestamp hlc = 0;
   Author author;
+  // Non-empty: the change cannot be pushed as stored (its value does not decode, or its author is
+  // not valid UTF-8, e.g. written by an older build); the sync client quarantines it here.
+  std::string problem;
+};
+
+// A change taken out of the outbox, kept with its value and the reason (Store::Quarantined).
+struct QuarantineEntry {
+  int64_t id = 0;
+  RecordId record_id;
+  std::string path;
+  HlcTimestamp hlc = 0;   // the HLC of the value as pushed
+  bool by_server = false;  // true: the server keeps it for a reviewer; false: it never left here
+  std::string reason;
+  int64_t at_ms = 0;  // when it was quarantined (device clock)
 };
 
 // --- sync support (used by doorstep_sync's client; see docs/sync.md) ---
@@ -197,6 +211,7 @@ struct PushAck {
   HlcTimestamp value_hlc = 0;
   Author value_author;
   bool quarantined = false;  // kept by the server for a reviewer; no longer pending here
+  std::string reason;        // quarantined: why (shown to the user, kept in Quarantined())
 };
 
 // A record header from a pull page.
@@ -278,6 +293,9 @@ class Store {
   // Compiles and installs a form version. Installing an identical definition again is a no-op;
   // a different definition under an installed (form_id, version) fails with kAlreadyExists.
   Status InstallForm(const v1::FormDef& def);
+  // Installs every definition or none (one transaction; all compiled before anything is
+  // written). The same rules as InstallForm for each.
+  Status InstallForms(const std::vector<v1::FormDef>& defs);
   Result<std::vector<FormSummary>> ListForms();
   Result<std::shared_ptr<const CompiledForm>> GetForm(const std::string& form_id,
                                                       const std::string& version);
@@ -349,6 +367,14 @@ class Store {
   // recorded, lost conflicts adopt the winner. The sync value "batch_seq" is set to
   // `next_batch_seq` in the same transaction, so an acknowledged batch number is never reused.
   Status AcknowledgePush(const std::vector<PushAck>& acks, uint64_t next_batch_seq);
+  // Takes changes the server refused (or that cannot be encoded) out of the outbox, in one
+  // transaction, so one bad change never blocks the others: each is kept in Quarantined() with
+  // its `reason` (by_server false) and its value stays in the record; `pending` is cleared where
+  // the HLC is still `pushed_hlc` (an edit made since is a new change and is pushed). Editing the
+  // field again makes a new change. Only record_id, path, pushed_hlc and reason are read.
+  Status QuarantineRefused(const std::vector<PushAck>& refused);
+  // Every change quarantined on this device or by the server, newest first.
+  Result<std::vector<QuarantineEntry>> Quarantined();
   // Applies one pull page in one transaction and stores `next_cursor` as the pull cursor in the
   // same transaction. Records are created from `records` when first seen (their form version must
   // be installed: kFailedPrecondition otherwise, and nothing is applied). A field with a pending

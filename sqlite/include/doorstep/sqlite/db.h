@@ -79,6 +79,18 @@ struct OpenOptions {
   Code busy_code = Code::kIo;     // what SQLITE_BUSY / SQLITE_LOCKED become
 };
 
+// The kinds of Doorstep SQLite files, in their header (PRAGMA application_id), so a tablet store
+// opened as a server database (or the reverse, or any other SQLite file) gets a clear error
+// instead of "no such table".
+inline constexpr int32_t kTabletStoreAppId = 0x44535431;  // "DST1"
+inline constexpr int32_t kServerDbAppId = 0x44535331;     // "DSS1"
+
+// Inside the caller's write transaction: checks the file's application_id is `id` and claims an
+// empty file, or one of this kind written before the id existed (it holds `marker_table`).
+// kFailedPrecondition naming what the file is otherwise.
+Status ClaimApplicationId(Conn& conn, int32_t id, const char* marker_table,
+                          const std::string& what);
+
 class Conn {
  public:
   // Opens the file (creating it when options.create), turns on extended result codes, sets the

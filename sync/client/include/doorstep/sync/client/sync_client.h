@@ -128,6 +128,10 @@ struct QuarantinedChange {
   RecordId record_id;
   std::string path;
   std::string reason;
+  // true: the server refused the change (or it could not be encoded), so it never left this
+  // device; false: the server holds it for a reviewer. Either way it is no longer pending and
+  // Store::Quarantined() keeps it with the reason.
+  bool refused_here = false;
 };
 
 // Records with pending changes outside the device's villages: not pushed, still pending.
@@ -169,7 +173,9 @@ struct SyncResult {
   size_t accepted = 0;
   size_t duplicates = 0;
   size_t conflicts = 0;
-  size_t quarantined = 0;
+  size_t quarantined = 0;     // by the server (kept there for a reviewer)
+  size_t refused = 0;         // quarantined here: refused by the server or not encodable
+  size_t clock_restamped = 0;  // accepted under the server's clock: this device's is far ahead
   std::vector<ConflictSeen> conflicts_seen;
   std::vector<QuarantinedChange> quarantined_changes;
   std::vector<OutOfScope> out_of_scope;

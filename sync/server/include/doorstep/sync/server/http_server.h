@@ -11,9 +11,19 @@
 // Logging: one line per request through the Logger: method, path, status, device id, milliseconds.
 // Never values, never credentials.
 //
-// Thread rules: Start() and Stop() are called by the owning thread. Requests are served by a pool
-// of `threads` worker threads that call the SyncService concurrently (it and its store are
-// thread-safe; see service.h and store.h). Stop() waits for the listener thread to finish.
+// Thread rules: Start() and Stop() are called by the owning thread. cpp-httplib holds a thread
+// for each open connection for as long as the connection lives (reading a slow client's headers
+// included), so connections get a pool that grows up to `max_connections` threads: a few slow or
+// idle connections (a 2G tablet, or someone trickling header bytes) never stop the others from
+// being served. At most `threads` of them run a request's work against the SyncService at once
+// (it and its store are thread-safe; see service.h and store.h); the others wait their turn.
+// Stop() waits for the listener thread to finish.
+//
+// Before a request body is read: the route must exist, a POST must declare a Content-Length of
+// digits within the limit (411/400/413 otherwise), a Content-Encoding this server decodes (415)
+// and a protobuf Content-Type (415), and the credential must be known (401), so nobody makes the
+// server read or decompress a body before authenticating. Such an early answer closes the
+// connection (the unread body would otherwise be taken for the next request).
 #pragma once
 
 #include <memory>
@@ -29,7 +39,8 @@ namespace doorstep::sync::server {
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0 = an ephemeral port; see HttpServer::port()
-  int threads = 8;
+  int threads = 8;             // requests running at once
+  int max_connections = 512;   // open connections served at once (one thread each)
   Logger* logger = nullptr;  // optional
   int read_timeout_s = 30;   // per socket read (a slow 2G upload still makes progress)
   int write_timeout_s = 30;

@@ -28,6 +28,7 @@
 // compiled-form cache is guarded by a mutex (forms are immutable once installed).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -38,6 +39,7 @@
 #include <vector>
 
 #include "doorstep/core/form.h"
+#include "doorstep/core/hlc.h"
 #include "doorstep/core/ports.h"
 #include "doorstep/core/status.h"
 #include "doorstep/sync.pb.h"
@@ -48,6 +50,7 @@ namespace doorstep::sync::server {
 // An authenticated device.
 struct DeviceInfo {
   std::string device_id;
+  std::string name;  // as enrolled (EnrollRequest.device_name): the tablet's author device label
   std::string team;
   std::vector<std::string> villages;
   bool reviewer = false;
@@ -116,6 +119,11 @@ class SyncService {
                                                    const std::string& version,
                                                    ServerTxn* txn = nullptr);
 
+  // An HLC under the server's clock for a change whose own HLC was too far ahead: at `now_ms`,
+  // and strictly greater than every one given before, so two re-stamped writes of one device
+  // never look like a retry of each other (the merge rule's duplicate test).
+  HlcTimestamp Restamp(int64_t now_ms);
+
   ServerStore& store() { return *store_; }
   Clock& clock() { return *options_.clock; }
   const ServiceOptions& options() const { return options_; }
@@ -126,6 +134,7 @@ class SyncService {
 
   ServerStore* store_;
   ServiceOptions options_;
+  std::atomic<uint64_t> last_restamp_{0};
   std::mutex forms_mu_;
   std::map<std::string, std::shared_ptr<const CompiledForm>> forms_;  // "form_id@version"
 };
