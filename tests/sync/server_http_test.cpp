@@ -417,4 +417,103 @@ TEST_CASE("server HTTP: request logs name the device, never a value", "[sync][se
   CHECK(all.find(dev.credential) == std::string::npos);
 }
 
+
+namespace {
+
+int ConnectLoopback(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  return fd;
+}
+
+// Sends `request` on a fresh connection and reads until the server closes it (or 10 s pass).
+std::string RawExchange(int port, const std::string& request) {
+  int fd = ConnectLoopback(port);
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+  std::string answer;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+    if (n <= 0) break;
+    answer.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return answer;
+}
+
+}  // namespace
+
+TEST_CASE("server HTTP: slow and idle connections do not stop the server answering",
+          "[sync][server][bad-input]") {
+  ServerFixture f;  // 4 request threads
+  auto dev = f.Enroll({"王家村"});
+  // 30 connections trickling a request head (one that never ends) and 30 idle ones. With a pool
+  // of 4 connection threads, the first 4 held it until their 30 s read timeouts, again and again.
+  std::vector<int> held;
+  for (int i = 0; i < 60; ++i) {
+    const int fd = ConnectLoopback(f.port());
+    if (i % 2 == 0) {
+      const std::string part = "POST /v1/push HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+      REQUIRE(::send(fd, part.data(), part.size(), 0) == static_cast<ssize_t>(part.size()));
+    }
+    held.push_back(fd);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  TestClient c(f.port());
+  CHECK(c.Get("/v1/health").status == 200);
+  c.credential = dev.credential;
+  CHECK(c.Pull(0).more() == false);
+  // A guard against the old hang (a 30 s read timeout per held thread), not a speed check.
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+  for (int fd : held) ::close(fd);
+}
+
+TEST_CASE("server HTTP: requests are refused from their headers before any body is read",
+          "[sync][server][bad-input]") {
+  ServerFixture f;
+  auto dev = f.Enroll({"王家村"});
+  const std::string auth = "Authorization: Bearer " + dev.credential + "\r\n";
+  SECTION("a negative Content-Length is 400 at once, and the connection closes") {
+    std::string a = RawExchange(f.port(),
+                                "POST /v1/push HTTP/1.1\r\nHost: x\r\n" + auth +
+                                    "Content-Type: application/x-protobuf\r\nContent-Length: -5\r\n\r\n");
+    CHECK(a.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK(a.find("Content-Length is not a number of bytes") != std::string::npos);
+    CHECK(a.find("Connection: close") != std::string::npos);
+  }
+  SECTION("no credential: 401 before the body, which is never taken for a request") {
+    // The body is a complete request of its own: were it read as one, a second answer follows.
+    const std::string smuggled = "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::string a = RawExchange(
+        f.port(), "POST /v1/push HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+                  "Content-Length: " + std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled);
+    CHECK(a.rfind("HTTP/1.1 401", 0) == 0);
+    CHECK(a.find("HTTP/1.1 200") == std::string::npos);
+    CHECK(a.find("Connection: close") != std::string::npos);
+  }
+  SECTION("a body without Content-Length is 411; chunked is 400") {
+    std::string a = RawExchange(f.port(), "POST /v1/pull HTTP/1.1\r\nHost: x\r\n" + auth +
+                                              "Content-Type: application/x-protobuf\r\n\r\n");
+    CHECK(a.rfind("HTTP/1.1 411", 0) == 0);
+    a = RawExchange(f.port(), "POST /v1/pull HTTP/1.1\r\nHost: x\r\n" + auth +
+                                  "Content-Type: application/x-protobuf\r\n"
+                                  "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+    CHECK(a.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK(a.find("chunked") != std::string::npos);
+  }
+  SECTION("another Content-Type is 415 naming it") {
+    std::string a = RawExchange(f.port(), "POST /v1/pull HTTP/1.1\r\nHost: x\r\n" + auth +
+                                              "Content-Type: text/html\r\nContent-Length: 0\r\n\r\n");
+    CHECK(a.rfind("HTTP/1.1 415", 0) == 0);
+    CHECK(a.find("text/html") != std::string::npos);
+  }
+}
+
 }  // namespace doorstep::testing::srv
