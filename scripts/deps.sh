@@ -15,6 +15,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler
   catch2 libcli11-dev nlohmann-json3-dev
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev zlib1g-dev libzstd-dev
+  openssl  # the TLS tests make a CA and certificates at test time
   libpqxx-dev postgresql
   universal-ctags  # scripts/function_sizes.sh
   openjdk-17-jdk-headless junit5  # the Java binding (platform/android) and its JUnit tests

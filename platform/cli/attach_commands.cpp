@@ -101,7 +101,7 @@ void RunGet(Cli& cli, const AttachArgs& a) {
     if (!sync::client::ReadEnrollment(store).ok()) {
       Fail(a.field + ": this store does not hold the photo and is not enrolled to fetch it");
     }
-    sync::client::CurlTransport transport;
+    sync::client::CurlTransport transport(TransportOptions(session.options()));
     sync::client::SyncClient client(store, transport);
     auto fetched = client.FetchAttachment(v->attachment());
     if (!fetched.ok()) {

@@ -20,6 +20,7 @@
 #include <CLI/CLI.hpp>
 
 #include "doorstep/app/command_line.h"
+#include "doorstep/sync/client/curl_transport.h"
 #include "doorstep/core/status.h"
 #include "doorstep/core/store.h"
 #include "doorstep/posix/ports.h"
@@ -38,7 +39,14 @@ struct GlobalOptions {
   std::string db;        // --db, env DOORSTEP_DB, default ./doorstep.db
   std::string key_file;  // --key-file; else env DOORSTEP_KEY
   std::string lang = "zh";  // labels: zh or en (falls back to the other when empty)
+  // Talking to the township server (sync/client/curl_transport.h, CurlOptions).
+  std::string ca_file;            // --ca-file: the township's CA bundle (PEM)
+  std::string pinned_key;         // --pin: sha256//<base64> of the server's public key
+  bool allow_plain_http = false;  // --allow-plain-http: http:// beyond this device
 };
+
+// The libcurl options of GlobalOptions' server flags.
+sync::client::CurlOptions TransportOptions(const GlobalOptions& options);
 
 // The store of one invocation, opened on first use with the POSIX ports.
 class Session {

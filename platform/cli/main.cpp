@@ -19,6 +19,14 @@ Cli::Cli()
                   "File holding the store's encryption key (default: $DOORSTEP_KEY)");
   app_.add_option("--lang", options_.lang, "Language of form labels: zh (default) or en")
       ->check(CLI::IsMember({"zh", "en"}));
+  app_.add_option("--ca-file", options_.ca_file,
+                  "CA bundle (PEM) to verify the township server's certificate with, instead of "
+                  "the system's");
+  app_.add_option("--pin", options_.pinned_key,
+                  "The server's public key must also match: sha256//<base64> (';' between several)");
+  app_.add_flag("--allow-plain-http", options_.allow_plain_http,
+                "Allow http:// to a server other than this device (credentials and records then "
+                "travel unencrypted)");
   app_.require_subcommand(1);
   app_.fallthrough();
 }
@@ -51,6 +59,14 @@ int Cli::Run(int argc, const char* const* argv) {
   }
   std::cerr << "doorstep: error: no command given\nRun 'doorstep --help' for usage.\n";
   return kExitUsage;
+}
+
+sync::client::CurlOptions TransportOptions(const GlobalOptions& options) {
+  sync::client::CurlOptions o;
+  o.ca_file = options.ca_file;
+  o.pinned_key = options.pinned_key;
+  o.allow_plain_http = options.allow_plain_http;
+  return o;
 }
 
 }  // namespace doorstep::cli

@@ -89,6 +89,18 @@ void RunOutbox(Cli& cli, bool count_only) {
     std::cout << e.seq << "\t" << e.record_id.ToString() << "\t" << e.path << "\t"
               << FormatHlc(e.hlc) << (e.value ? "" : "\t(cleared)") << "\n";
   }
+  // Changes taken out of the outbox so they never block the others (docs/sync.md).
+  auto quarantined = Unwrap(store.Quarantined());
+  if (quarantined.empty()) return;
+  std::cout << quarantined.size()
+            << (quarantined.size() == 1 ? " quarantined change" : " quarantined changes")
+            << " (not pending; edit the field again to send a corrected value)\n";
+  for (const auto& q : quarantined) {
+    std::cout << FormatLocalTime(q.at_ms, cli.session().utc_offset_minutes()) << "\t"
+              << q.record_id.ToString() << "\t" << q.path << "\t"
+              << (q.by_server ? "kept by the server for review: " : "refused, kept here: ")
+              << q.reason << "\n";
+  }
 }
 
 }  // namespace
@@ -114,7 +126,8 @@ void RegisterStoreCommands(Cli& cli) {
 
   auto count_only = std::make_shared<bool>(false);
   auto* outbox = cli.app().add_subcommand(
-      "outbox", "Pending changes a sync will push (record, path, time; no values)");
+      "outbox",
+      "Pending changes a sync will push (record, path, time; no values), then quarantined ones");
   outbox->add_flag("--count", *count_only, "Print only the number of pending changes");
   cli.Add(outbox, [&cli, count_only] { RunOutbox(cli, *count_only); });
 }

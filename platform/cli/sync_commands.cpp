@@ -55,7 +55,7 @@ void RunEnroll(Cli& cli, const EnrollOptions& o) {
   std::string name = o.name;
   if (name.empty()) name = store.author().device_id;
   if (name.empty()) name = HostName();
-  CurlTransport transport;
+  CurlTransport transport(TransportOptions(cli.session().options()));
   SyncClient client(store, transport);
   auto enrolled = client.Enroll(o.server, o.token, name);
   if (!enrolled.ok()) Fail(enrolled.status());
@@ -84,7 +84,7 @@ void RunSync(Cli& cli, const SyncCommandOptions& o) {
   if (!enrollment.ok()) {
     Fail("this store is not enrolled; run `doorstep enroll --server URL --token TOKEN` first");
   }
-  CurlTransport transport;
+  CurlTransport transport(TransportOptions(cli.session().options()));
   SyncClient client(store, transport);
   sync::client::SyncOptions options;
   options.server_url = o.server;
@@ -116,7 +116,7 @@ void RunSync(Cli& cli, const SyncCommandOptions& o) {
 void RunConflicts(Cli& cli, bool all) {
   Session& session = cli.session();
   Store& store = session.store();
-  CurlTransport transport;
+  CurlTransport transport(TransportOptions(cli.session().options()));
   SyncClient client(store, transport);
   auto list = client.ListConflicts(all);
   if (!list.ok()) Fail(list.status());
@@ -142,7 +142,7 @@ void RunResolve(Cli& cli, const ResolveOptions& o) {
   if (o.choose <= 0) UsageFail("--choose: the candidate number, from 1 (see `doorstep conflicts`)");
   Session& session = cli.session();
   Store& store = session.store();
-  CurlTransport transport;
+  CurlTransport transport(TransportOptions(cli.session().options()));
   SyncClient client(store, transport);
   auto resolved = client.Resolve(o.id, static_cast<uint32_t>(o.choose - 1), o.note);
   if (!resolved.ok()) {
@@ -164,7 +164,7 @@ void RunResolve(Cli& cli, const ResolveOptions& o) {
 
 void RunQuarantine(Cli& cli) {
   Session& session = cli.session();
-  CurlTransport transport;
+  CurlTransport transport(TransportOptions(cli.session().options()));
   SyncClient client(session.store(), transport);
   auto list = client.ListQuarantine();
   if (!list.ok()) Fail(list.status());

@@ -278,7 +278,9 @@ std::string DescribePath(const Household& h, const std::string& path) {
   for (size_t i = 0; i < h.members.size(); ++i) {
     const std::string& stored = h.members[i].instance_id;
     if ((stored.empty() ? MemberInstanceId(h, i) : stored) == first.instance) {
-      return "成员 " + h.members[i].name + " (第" + std::to_string(i + 1) + "人) / " +
+      // The member's number, never the name: import errors reach the office's terminal and
+      // logs, and personal data stays out of both.
+      return "成员 第" + std::to_string(i + 1) + "人 (member " + std::to_string(i + 1) + ") / " +
              parsed.value().leaf();
     }
   }

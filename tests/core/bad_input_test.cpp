@@ -108,6 +108,15 @@ TEST_CASE("choices, signer names and authors are checked too", "[core][bad-input
   CHECK(f.store->author() == Author{"s1", "d1"});  // unchanged
 }
 
+TEST_CASE("a signature of more than 20,000 points is refused", "[core][bad-input]") {
+  Filled f;
+  SignatureInput in = TestSignature("李四");
+  in.strokes.assign(1, std::vector<StrokePoint>(20001, in.strokes.front().front()));
+  Status s = f.store->Sign(f.id, "sig_surveyor", in);
+  CHECK(s.code() == Code::kResourceExhausted);
+  CHECK(s.message() == "signature has more than 20000 points");
+}
+
 TEST_CASE("a value the store cannot decode does not block the outbox", "[core][bad-input]") {
   // A store written by a build without the write-time check: one stored value is not UTF-8.
   Filled f;

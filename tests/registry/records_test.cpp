@@ -138,7 +138,9 @@ TEST_CASE("records: a wrong resident ID is refused by the form, naming the membe
   const ValidationError& e = report.value().errors[0];
   CHECK(e.path == "members[" + MemberInstanceId(h, 1) + "]/m_id_number");
   CHECK(e.code == "constraint");
-  CHECK(DescribePath(h, e.path) == "成员 " + h.members[1].name + " (第2人) / m_id_number");
+  // The member's number, never the name (personal data stays out of import errors).
+  CHECK(DescribePath(h, e.path) == "成员 第2人 (member 2) / m_id_number");
+  CHECK(DescribePath(h, e.path).find(h.members[1].name) == std::string::npos);
   CHECK(e.message.find(id) == std::string::npos);
 }
 

@@ -51,7 +51,8 @@ inline sc::CurlOptions TestCurlOptions(int attempts = 3) {
 // The township server on 127.0.0.1 with forms/household_v1.json installed.
 class TestServer {
  public:
-  explicit TestServer(const std::string& dir) {
+  explicit TestServer(const std::string& dir,
+                      const std::function<void(ss::HttpServerOptions&)>& tweak = {}) {
     ss::SqliteStoreOptions so;
     so.path = dir + "/server.db";
     so.connections = 2;
@@ -70,6 +71,7 @@ class TestServer {
     ss::HttpServerOptions ho;
     ho.threads = 4;
     ho.logger = o.logger;
+    if (tweak) tweak(ho);
     http_ = std::make_unique<ss::HttpServer>(service_.get(), ho);
     Status started = http_->Start();
     INFO(started.ToString());
@@ -172,6 +174,8 @@ class Tablet {
     // for the client's delayed ACK), which would dominate the run time of these tests.
     bool reuse_connection = false;
     uint64_t random_seed = 0;      // of the store's ids; 0: from the name
+    std::string ca_file;           // HTTPS: the CA to trust
+    std::string pinned_key;        // HTTPS: sha256//<base64>
   };
 
   Tablet(const std::string& dir, const std::string& name, Options options)
@@ -209,6 +213,8 @@ class Tablet {
   static sc::CurlOptions CurlFor(const Options& options) {
     sc::CurlOptions o = TestCurlOptions(options.cut_link ? 1 : options.curl_attempts);
     o.reuse_connection = options.reuse_connection;
+    o.ca_file = options.ca_file;
+    o.pinned_key = options.pinned_key;
     return o;
   }
 

@@ -16,6 +16,21 @@ std::optional<int> Parse(CLI::App& app, int argc, const char* const* argv, std::
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e, out, err);  // --help
+    // "A subcommand is required" after a word that is no subcommand: name the word.
+    CLI::App* at = &app;
+    for (;;) {
+      auto subs = at->get_subcommands();
+      if (subs.empty()) break;
+      at = subs.front();
+    }
+    auto rest = at->remaining();
+    if (rest.empty()) rest = app.remaining();
+    if (!rest.empty() && std::string(e.what()).find("subcommand is required") != std::string::npos) {
+      err << program << ": error: unknown command '" << rest.front() << "'";
+      if (at != &app) err << " of '" << at->get_name() << "'";
+      err << "\nRun '" << program << (at != &app ? " " + at->get_name() : std::string()) << " --help' for the commands.\n";
+      return kExitUsage;
+    }
     err << program << ": error: " << e.what() << "\nRun '" << program << " --help' for usage.\n";
     return kExitUsage;
   }

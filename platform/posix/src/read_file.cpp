@@ -20,6 +20,17 @@ std::string FormatLimit(uint64_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
+namespace {
+
+// "4 MiB (4194304 bytes)", or "1000 bytes" when that is already exact.
+std::string LimitText(uint64_t bytes) {
+  const std::string exact = std::to_string(bytes) + " bytes";
+  const std::string unit = FormatLimit(bytes);
+  return unit == exact ? exact : unit + " (" + exact + ")";
+}
+
+}  // namespace
+
 Result<std::string> ReadFileLimited(const std::string& path, uint64_t max_bytes,
                                     const std::string& what) {
   const std::string named = what + " '" + path + "'";
@@ -43,7 +54,7 @@ Result<std::string> ReadFileLimited(const std::string& path, uint64_t max_bytes,
     if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_bytes) {
       return Status(Code::kResourceExhausted,
                     named + " is " + std::to_string(st.st_size) + " bytes; the limit is " +
-                        FormatLimit(max_bytes) + " (" + std::to_string(max_bytes) + " bytes)",
+                        LimitText(max_bytes),
                     path);
     }
   }
@@ -60,8 +71,7 @@ Result<std::string> ReadFileLimited(const std::string& path, uint64_t max_bytes,
     if (n == 0) break;
     if (out.size() + static_cast<size_t>(n) > max_bytes) {
       return Status(Code::kResourceExhausted,
-                    named + " holds more than " + FormatLimit(max_bytes) + " (" +
-                        std::to_string(max_bytes) + " bytes), the limit",
+                    named + " holds more than " + LimitText(max_bytes) + ", the limit",
                     path);
     }
     out.append(buf, static_cast<size_t>(n));

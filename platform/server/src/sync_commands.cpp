@@ -48,6 +48,9 @@ struct ServeOptions {
   std::vector<std::string> forms;
   int threads = 8;
   std::string blobs_dir;
+  std::string tls_cert;
+  std::string tls_key;
+  bool allow_plain_http = false;
 };
 
 int Serve(ServerSession& session, const ServeOptions& o) {
@@ -62,6 +65,9 @@ int Serve(ServerSession& session, const ServeOptions& o) {
   options.port = port;
   options.threads = o.threads;
   options.logger = session.context().logger;
+  options.tls_cert_file = o.tls_cert;
+  options.tls_key_file = o.tls_key;
+  options.allow_plain_http = o.allow_plain_http;
   // Attachments (photos) live in a directory next to the database unless --blobs names one.
   std::unique_ptr<ss::FileBlobStore> blobs;
   const std::string& db = session.database_options().db;
@@ -86,6 +92,13 @@ void AddServe(ServerCli& cli) {
   serve->add_option("--form", o->forms, "Form file (JSON) to install before serving")
       ->check(CLI::ExistingFile);
   serve->add_option("--threads", o->threads, "Worker threads")->check(CLI::Range(1, 256));
+  serve->add_option("--tls-cert", o->tls_cert, "Serve HTTPS with this certificate (PEM chain)")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", o->tls_key, "The certificate's private key (PEM)")
+      ->check(CLI::ExistingFile);
+  serve->add_flag("--allow-plain-http", o->allow_plain_http,
+                  "Serve plain HTTP on an address other than loopback (tablets' credentials and "
+                  "records cross the network unencrypted)");
   serve->add_option("--blobs", o->blobs_dir,
                     "Directory of attachments (photos), shared by every server process "
                     "(default: <db>.blobs)");

@@ -94,9 +94,28 @@ Code CodeForCurl(CURLcode rc) {
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
       return Code::kInvalidArgument;
+    // The server is not who it should be (or the CA bundle is wrong): not retried.
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ISSUER_ERROR:
+      return Code::kPermissionDenied;
     default:
       return Code::kUnavailable;
   }
+}
+
+// Whether `url` is http:// to a loopback host.
+bool PlainHttp(const std::string& url) { return url.compare(0, 7, "http://") == 0; }
+bool LoopbackUrl(const std::string& url) {
+  const size_t start = url.find("://");
+  if (start == std::string::npos) return false;
+  std::string host = url.substr(start + 3);
+  host = host.substr(0, host.find_first_of("/?#"));
+  if (!host.empty() && host[0] == '[') return host.compare(0, 5, "[::1]") == 0;
+  host = host.substr(0, host.find(':'));
+  return host == "localhost" || host.compare(0, 4, "127.") == 0;
 }
 
 // The request's headers for libcurl, with "Expect:" (no 100-continue round trip). The caller
@@ -113,6 +132,12 @@ curl_slist* HeaderList(const HttpRequest& request) {
 void SetTransferOptions(CURL* curl, const CurlOptions& options, const HttpRequest& request,
                         curl_slist* headers, char* error_text, Transfer* transfer) {
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
+  if (!options.pinned_key.empty()) {
+    curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, options.pinned_key.c_str());
+  }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -188,6 +213,13 @@ Result<HttpResponse> CurlTransport::SendOnce(const HttpRequest& request) {
   const std::string label = EndpointLabel(request);
   if (request.cancel != nullptr && request.cancel->load()) {
     return Status(Code::kCancelled, label + ": cancelled");
+  }
+  if (PlainHttp(request.url) && !options_.allow_plain_http && !LoopbackUrl(request.url)) {
+    return Status(Code::kFailedPrecondition,
+                  label + " to " + Origin(request.url) +
+                      ": plain http:// is refused except on this device (loopback); use "
+                      "https://, or allow plain HTTP explicitly for a township LAN",
+                  "server");
   }
   if (handle_ == nullptr) handle_ = curl_easy_init();
   CURL* curl = static_cast<CURL*>(handle_);

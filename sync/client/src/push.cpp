@@ -247,10 +247,14 @@ Result<bool> SyncClient::Run::TrySend(const v1::ChangeSet& set, const std::strin
 
 namespace {
 
-// The change a refusal names ("changes[12]" or "changes[12].path_index"), or -1.
-int NamedChange(const std::string& where, int changes) {
+// The change a refusal names ("(at changes[12])" or "(at changes[12].path_index)" at the end of
+// the message, as rpc.cpp writes the ErrorBody's `where`), or -1.
+int NamedChange(const Status& refusal, int changes) {
   static const std::string kPrefix = "changes[";
-  if (where.compare(0, kPrefix.size(), kPrefix) != 0) return -1;
+  const std::string& text = refusal.message();
+  const size_t at = text.rfind("(at changes[");
+  if (at == std::string::npos) return -1;
+  const std::string where = text.substr(at + 4);
   int n = 0;
   size_t i = kPrefix.size();
   for (; i < where.size() && where[i] >= '0' && where[i] <= '9'; ++i) {
@@ -303,7 +307,7 @@ Status SyncClient::Run::IsolateRefused(v1::ChangeSet set, Status refusal) {
   for (;;) {
     const int n = set.changes_size();
     std::vector<bool> bad(static_cast<size_t>(n), false);
-    const int named = NamedChange(refusal.where(), n);
+    const int named = NamedChange(refusal, n);
     if (named >= 0) {
       bad[static_cast<size_t>(named)] = true;
       if (refusal.code() == Code::kPermissionDenied) {  // a record-level refusal

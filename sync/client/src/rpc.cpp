@@ -158,8 +158,8 @@ Status Rpc::Call(HttpRequest request, google::protobuf::MessageLite* response, C
   } else if (answer.status >= 300 && answer.status < 400) {
     text += " (redirect; check the server URL)";
   }
-  // `where` kept as well, so a caller can act on it (a push refusal naming "changes[12]").
-  return Status(CodeForError(error.code(), answer.status), label + ": " + text, error.where());
+  // The ErrorBody's `where` is in the text as "(at changes[12])" (ErrorWhere reads it back).
+  return Status(CodeForError(error.code(), answer.status), label + ": " + text);
 }
 
 std::string Base64Encode(std::string_view data) {

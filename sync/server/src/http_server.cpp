@@ -177,7 +177,12 @@ Status ParseListenAddress(const std::string& text, std::string* host, int* port)
 class HttpServer::Impl {
  public:
   Impl(SyncService* service, const HttpServerOptions& options)
-      : service_(service), logger_(options.logger), blobs_(options.blobs), gate_(options.threads) {
+      : owned_(MakeServer(options)),
+        server(*owned_),
+        service_(service),
+        logger_(options.logger),
+        blobs_(options.blobs),
+        gate_(options.threads) {
     const size_t connections = static_cast<size_t>(std::max(options.max_connections, options.threads));
     server.new_task_queue = [connections] { return new ConnectionPool(connections); };
     server.set_payload_max_length(kMaxCompressedBody);
@@ -191,7 +196,19 @@ class HttpServer::Impl {
     Routes();
   }
 
-  httplib::Server server;
+  // HTTPS when a certificate and key are given (cpp-httplib's SSLServer over OpenSSL).
+  static std::unique_ptr<httplib::Server> MakeServer(const HttpServerOptions& options) {
+    if (options.tls_cert_file.empty()) return std::make_unique<httplib::Server>();
+    return std::make_unique<httplib::SSLServer>(options.tls_cert_file.c_str(),
+                                                options.tls_key_file.c_str());
+  }
+  bool valid() const { return owned_->is_valid(); }
+
+ private:
+  std::unique_ptr<httplib::Server> owned_;
+
+ public:
+  httplib::Server& server;
   std::thread thread;
 
  private:
@@ -473,9 +490,35 @@ HttpServer::HttpServer(SyncService* service, HttpServerOptions options)
 
 HttpServer::~HttpServer() { Stop(); }
 
+namespace {
+
+bool LoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.compare(0, 4, "127.") == 0;
+}
+
+}  // namespace
+
 Status HttpServer::Start() {
   if (impl_ != nullptr) return Status(Code::kFailedPrecondition, "the server is already started");
+  const bool tls = !options_.tls_cert_file.empty();
+  if (tls != !options_.tls_key_file.empty()) {
+    return Status(Code::kInvalidArgument, "HTTPS needs both a certificate and its key",
+                  tls ? "tls_key" : "tls_cert");
+  }
+  if (!tls && !options_.allow_plain_http && !LoopbackHost(options_.host)) {
+    return Status(Code::kFailedPrecondition,
+                  "plain HTTP is served only on a loopback address: give a TLS certificate and "
+                  "key, or allow plain HTTP explicitly (tablets' credentials and households "
+                  "would cross the network unencrypted)",
+                  options_.host);
+  }
   auto impl = std::make_unique<Impl>(service_, options_);
+  if (!impl->valid()) {
+    return Status(Code::kInvalidArgument,
+                  "cannot load the TLS certificate and key (PEM files, the key matching the "
+                  "certificate)",
+                  options_.tls_cert_file);
+  }
   int port = options_.port;
   if (port == 0) {
     port = impl->server.bind_to_any_port(options_.host);
@@ -503,7 +546,8 @@ Status HttpServer::Start() {
 std::string HttpServer::url() const {
   const bool v6 = options_.host.find(':') != std::string::npos;
   std::string host = options_.host == "0.0.0.0" ? "127.0.0.1" : options_.host;
-  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port_);
+  const char* scheme = options_.tls_cert_file.empty() ? "http://" : "https://";
+  return scheme + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port_);
 }
 
 void HttpServer::Stop() {

@@ -71,7 +71,8 @@ Result<Review> ReadReview(Store& store, const RecordId& id);
 // Every live record of the pack's forms in the store (all villages when `villages` is empty).
 Result<Township> LoadTownship(Store& store, const std::vector<std::string>& villages = {});
 
-// A validation path in words for the clerk: "成员 张三 / m_id_number" for a member field,
+// A validation path in words for the clerk: "成员 第2人 (member 2) / m_id_number" for a member
+// field (the number, never the name: it reaches import errors),
 // the path itself otherwise.
 std::string DescribePath(const Household& household, const std::string& path);
 

@@ -28,6 +28,17 @@ struct CurlOptions {
   // sync instead of per request, which matters on a 2G link). false: a new connection each time.
   bool reuse_connection = true;
   size_t max_response_bytes = 32u << 20;  // larger answers are refused (kResourceExhausted)
+  // HTTPS. The server's certificate is always verified (peer and host name). `ca_file`: a PEM
+  // bundle of the CAs to trust instead of the system's (a township's own CA); `pinned_key`: the
+  // server's public key must also match, as libcurl's CURLOPT_PINNEDPUBLICKEY takes it
+  // ("sha256//<base64>", several separated by ';'). A certificate or pin failure is
+  // kPermissionDenied and never retried: retrying cannot fix it and hides an attack.
+  std::string ca_file;
+  std::string pinned_key;
+  // Plain http:// is refused except to a loopback address (127.0.0.0/8, ::1, localhost): the
+  // credential and every household travel in the clear otherwise. true allows it (a township
+  // LAN without certificates, chosen explicitly).
+  bool allow_plain_http = false;
 };
 
 // The libcurl transport. Keeps one connection open between requests (HTTP keep-alive).

@@ -46,6 +46,12 @@ struct HttpServerOptions {
   int write_timeout_s = 30;
   // Attachments (photos): the /v1/attachments routes are served when set (see blob_store.h).
   BlobStore* blobs = nullptr;
+  // HTTPS: PEM certificate (chain) and private key files. Without them the server speaks plain
+  // HTTP, and only on a loopback address unless `allow_plain_http` (a township LAN without
+  // certificates, chosen explicitly): Start() refuses otherwise.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool allow_plain_http = false;
 };
 
 // Parses "host:port" ("127.0.0.1:8080", "0.0.0.0:8080", ":8080" = every address,

@@ -64,7 +64,8 @@ struct ServiceOptions {
   Clock* clock = nullptr;    // required
   Random* random = nullptr;  // required (device ids, credentials, tokens)
   Logger* logger = nullptr;  // optional; never receives values
-  int64_t max_future_ms = 24 * 3600 * 1000;  // HLCs further ahead of the server clock are logged
+  // HLCs further ahead of the server clock are stored under the server's clock (Restamp).
+  int64_t max_future_ms = 24 * 3600 * 1000;
   uint32_t default_page = 1000;
   uint32_t max_page = 5000;
   // A pull page also ends once its changes hold this many bytes (values, paths, ids; always at
