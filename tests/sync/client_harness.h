@@ -71,6 +71,7 @@ class TestServer {
     ss::HttpServerOptions ho;
     ho.threads = 4;
     ho.logger = o.logger;
+    ho.enroll_per_minute = 0;  // tests enroll dozens of tablets a minute
     if (tweak) tweak(ho);
     http_ = std::make_unique<ss::HttpServer>(service_.get(), ho);
     Status started = http_->Start();

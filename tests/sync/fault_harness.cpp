@@ -134,6 +134,7 @@ void RestartableServer::Start() {
   ho.threads = 4;
   ho.port = port_;  // 0 the first time; the same port after a restart
   ho.logger = logger_.get();
+  ho.enroll_per_minute = 0;  // the fault tests enroll a tablet per trial
   http_ = std::make_unique<ss::HttpServer>(service_.get(), ho);
   Status started = http_->Start();
   INFO(started.ToString());
@@ -192,7 +193,11 @@ void ServerProcess::Start() {
   const std::string log = dir_ + "/server-" + std::to_string(starts_) + ".log";
   const std::string listen = "127.0.0.1:" + std::to_string(port_);
   std::vector<std::string> args = {DOORSTEP_SERVER_PATH, "serve", "--db", db_path_,
-                                   "--listen", listen, "--threads", "4"};
+                                   "--listen", listen, "--threads", "4",
+                                   "--enroll-per-minute", "0",
+                                   // tokens come from a fixture clock (2026-11-23), the
+                                   // process runs on the real one
+                                   "--token-valid-days", "365"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

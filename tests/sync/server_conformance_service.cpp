@@ -569,6 +569,45 @@ void RunSyncServiceConformance(const StoreFactory& open) {
     CHECK(env.logger.All().find("bound to this device") != std::string::npos);
   }
 
+  SECTION("enrollment tokens expire after 7 days") {
+    Env env(open);
+    auto fresh = Must(env.service->CreateEnrollmentToken("第一工作队", {kWang}, false));
+    auto old = Must(env.service->CreateEnrollmentToken("第一工作队", {kWang}, false));
+    env.clock.now_ms += 7LL * 86400000;  // exactly 7 days: still valid
+    v1::EnrollRequest r;
+    r.set_token(fresh.token);
+    CHECK(env.service->Enroll(r).ok());
+    env.clock.now_ms += 1;
+    r.set_token(old.token);
+    auto refused = env.service->Enroll(r);
+    CHECK(refused.status().code() == Code::kNotFound);
+    CHECK_THAT(refused.status().message(), Catch::Contains("has expired"));
+  }
+
+  SECTION("a revoked device is refused from its next request; what it synced stays") {
+    Env env(open);
+    auto token = Must(env.service->CreateEnrollmentToken("第一工作队", {kWang}, false));
+    v1::EnrollRequest r;
+    r.set_token(token.token);
+    r.set_device_name("lost tablet");
+    auto enrolled = Must(env.service->Enroll(r));
+    auto a = Must(env.service->Authenticate(enrolled.credential()));
+    BatchBuilder b(a.device_id, 1, By(a));
+    b.NewHousehold(Rid(1), kWang, env.H(0));
+    env.Push(a, b);
+    auto row = Must(env.service->RevokeDevice(a.device_id));
+    CHECK(row.revoked());
+    CHECK(env.service->Authenticate(enrolled.credential()).status().code() == Code::kNotFound);
+    CHECK(env.service->RevokeDevice("no-such-device").status().code() == Code::kNotFound);
+    auto devices = Must(env.store->ListDevices());
+    REQUIRE(devices.size() == 1);
+    CHECK(devices[0].revoked());
+    auto reviewer = env.Device({}, true);
+    int64_t cursor = 0;
+    CHECK(FindPulled(env.PullAll(reviewer, &cursor), Rid(1), "head_name")->value.text() ==
+          "张秀英");
+  }
+
   SECTION("pulls come in bounded pages, in version order") {
     Env env(open, /*default_page=*/7, /*max_page=*/10);
     auto a = env.Device({kWang});

@@ -475,6 +475,21 @@ TEST_CASE("server HTTP: slow and idle connections do not stop the server answeri
   for (int fd : held) ::close(fd);
 }
 
+TEST_CASE("server HTTP: enrollment attempts are limited per address", "[sync][server][bad-input]") {
+  ServerFixture f;
+  TestClient c(f.port());
+  v1::EnrollRequest guess;
+  guess.set_token("0123456789abcdef0123456789abcdef");
+  for (int i = 0; i < 10; ++i) CHECK(c.Post("/v1/enroll", guess).status == 401);
+  Reply r = c.Post("/v1/enroll", guess);
+  CHECK(r.status == 429);
+  CHECK(r.Error().message() == "too many enrollment attempts from this address; wait a minute");
+  // A real token is refused too for that minute; other routes are not limited.
+  guess.set_token(f.Token({"王家村"}));
+  CHECK(c.Post("/v1/enroll", guess).status == 429);
+  CHECK(c.Get("/v1/health").status == 200);
+}
+
 TEST_CASE("server HTTP: requests are refused from their headers before any body is read",
           "[sync][server][bad-input]") {
   ServerFixture f;

@@ -40,6 +40,7 @@ ss::SyncService& ServerSession::Open(bool create, bool serving) {
   so.clock = ctx_.clock;
   so.random = ctx_.random;
   so.logger = serving ? ctx_.logger : nullptr;  // other commands report on out / err
+  so.token_valid_ms = int64_t{token_valid_days_} * 24 * 3600 * 1000;
   service_ = std::make_unique<ss::SyncService>(store_.get(), so);
   return *service_;
 }
@@ -83,13 +84,15 @@ int ServerCli::Run(int argc, const char* const* argv) {
     return kExitUsage;
   }
   ServerSession session(ctx_, options_);
+  // The last parsed command registered: a command with its own subcommands ("devices" lists,
+  // "devices revoke" revokes) is registered before them.
+  std::function<int(ServerSession&)>* chosen = nullptr;
   for (auto& [sub, run] : commands_) {
-    if (!sub->parsed()) continue;
-    return app::RunGuarded("doorstep-server", out, err, [&run = run, &session] {
-      return run(session);
-    });
+    if (sub->parsed()) chosen = &run;
   }
-  return kExitUsage;  // unreachable: require_subcommand(1) on the app and every group
+  if (chosen == nullptr) return kExitUsage;  // unreachable: a subcommand is required
+  return app::RunGuarded("doorstep-server", out, err,
+                         [chosen, &session] { return (*chosen)(session); });
 }
 
 int RunServerCli(int argc, const char* const* argv, const CliContext& context) {

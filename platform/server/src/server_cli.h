@@ -47,6 +47,8 @@ class ServerSession {
   // a service over it. `serving`: the service logs to the context's logger; other commands
   // report on out / err only.
   sync::server::SyncService& Open(bool create, bool serving = false);
+  // How long enrollment tokens stay valid in the service Open() makes (default 7 days).
+  void SetTokenValidDays(int days) { token_valid_days_ = days; }
   sync::server::ServerStore& store() { return *store_; }
   const CliContext& context() const { return ctx_; }
   const DatabaseOptions& database_options() const { return opts_; }
@@ -61,6 +63,7 @@ class ServerSession {
   const DatabaseOptions& opts_;
   std::unique_ptr<sync::server::ServerStore> store_;
   std::unique_ptr<sync::server::SyncService> service_;
+  int token_valid_days_ = 7;
 };
 
 class ServerCli {

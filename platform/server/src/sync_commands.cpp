@@ -51,6 +51,8 @@ struct ServeOptions {
   std::string tls_cert;
   std::string tls_key;
   bool allow_plain_http = false;
+  int token_valid_days = 7;
+  int enroll_per_minute = 10;
 };
 
 int Serve(ServerSession& session, const ServeOptions& o) {
@@ -58,6 +60,7 @@ int Serve(ServerSession& session, const ServeOptions& o) {
   int port = 0;
   Check(ss::ParseListenAddress(o.listen, &host, &port));
   auto forms = LoadForms(o.forms);
+  session.SetTokenValidDays(o.token_valid_days);
   ss::SyncService& service = session.Open(true, /*serving=*/true);
   if (!forms.empty()) Check(service.InstallForms(forms).status());
   ss::HttpServerOptions options;
@@ -68,6 +71,7 @@ int Serve(ServerSession& session, const ServeOptions& o) {
   options.tls_cert_file = o.tls_cert;
   options.tls_key_file = o.tls_key;
   options.allow_plain_http = o.allow_plain_http;
+  options.enroll_per_minute = o.enroll_per_minute;
   // Attachments (photos) live in a directory next to the database unless --blobs names one.
   std::unique_ptr<ss::FileBlobStore> blobs;
   const std::string& db = session.database_options().db;
@@ -99,6 +103,12 @@ void AddServe(ServerCli& cli) {
   serve->add_flag("--allow-plain-http", o->allow_plain_http,
                   "Serve plain HTTP on an address other than loopback (tablets' credentials and "
                   "records cross the network unencrypted)");
+  serve->add_option("--enroll-per-minute", o->enroll_per_minute,
+                    "Enrollment attempts allowed a minute from one address (default 10; 0: any)")
+      ->check(CLI::Range(0, 100000));
+  serve->add_option("--token-valid-days", o->token_valid_days,
+                    "Days an enrollment token stays usable (default 7)")
+      ->check(CLI::Range(1, 365));
   serve->add_option("--blobs", o->blobs_dir,
                     "Directory of attachments (photos), shared by every server process "
                     "(default: <db>.blobs)");
@@ -187,11 +197,19 @@ int Devices(ServerSession& session) {
     std::string villages;
     for (const auto& v : d.villages) villages += (villages.empty() ? "" : ",") + v;
     session.out() << d.device_id << "  team " << d.team << "  villages " << villages
-                  << (d.reviewer ? "  reviewer" : "") << "  enrolled " << Time(d.enrolled_ms)
+                  << (d.reviewer ? "  reviewer" : "") << (d.revoked() ? "  REVOKED" : "")
+                  << "  enrolled " << Time(d.enrolled_ms)
                   << "  last push " << Time(d.last_seen_ms) << "  clock skew "
                   << d.clock_skew_ms / 1000 << " s  future HLCs " << d.future_hlc_count << "\n";
   }
   session.out() << devices.size() << " device(s)\n";
+  return kExitOk;
+}
+
+int RevokeDevice(ServerSession& session, const std::string& device_id) {
+  auto row = Unwrap(session.Open(false).RevokeDevice(device_id));
+  session.out() << "revoked device " << row.device_id << " (" << row.name << ", team " << row.team
+                << "): its next request is refused; what it synced stays\n";
   return kExitOk;
 }
 
@@ -206,7 +224,13 @@ void RegisterSyncCommands(ServerCli& cli) {
           [all](ServerSession& s) { return Conflicts(s, *all); })
       ->add_flag("--all", *all, "Resolved conflicts too");
   cli.Add(&cli.app(), "quarantine", "List quarantined changes", Quarantine);
-  cli.Add(&cli.app(), "devices", "List enrolled devices", Devices);
+  CLI::App* devices = cli.Add(&cli.app(), "devices", "List enrolled devices", Devices);
+  devices->require_subcommand(0, 1);
+  auto device_id = std::make_shared<std::string>();
+  cli.Add(devices, "revoke", "Revoke a lost or stolen device (refused from its next request)",
+          [device_id](ServerSession& s) { return RevokeDevice(s, *device_id); })
+      ->add_option("device", *device_id, "Device id (see `devices`)")
+      ->required();
 }
 
 }  // namespace doorstep::server_cli

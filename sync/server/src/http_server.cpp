@@ -11,6 +11,8 @@
 #include <cctype>
 #include <chrono>
 #include <functional>
+#include <iterator>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <thread>
@@ -182,7 +184,8 @@ class HttpServer::Impl {
         service_(service),
         logger_(options.logger),
         blobs_(options.blobs),
-        gate_(options.threads) {
+        gate_(options.threads),
+        enroll_per_minute_(options.enroll_per_minute) {
     const size_t connections = static_cast<size_t>(std::max(options.max_connections, options.threads));
     server.new_task_queue = [connections] { return new ConnectionPool(connections); };
     server.set_payload_max_length(kMaxCompressedBody);
@@ -319,6 +322,26 @@ class HttpServer::Impl {
     std::string code, message, where;
   };
 
+  // At most enroll_per_minute_ enrollment attempts a minute from one address: tokens are 128
+  // random bits, but nobody gets to try them at line speed.
+  bool EnrollmentAllowed(const std::string& address) {
+    if (enroll_per_minute_ <= 0) return true;
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard<std::mutex> lock(enroll_mu_);
+    if (enroll_attempts_.size() > 4096) {
+      for (auto it = enroll_attempts_.begin(); it != enroll_attempts_.end();) {
+        it = now - it->second.first > std::chrono::minutes(1) ? enroll_attempts_.erase(it)
+                                                               : std::next(it);
+      }
+    }
+    auto& [start, count] = enroll_attempts_[address];
+    if (count == 0 || now - start > std::chrono::minutes(1)) {
+      start = now;
+      count = 0;
+    }
+    return ++count <= enroll_per_minute_;
+  }
+
   // What is checked from the headers alone, before any body is read (http_server.h).
   Refusal Gate(const Request& req) {
     // Credential first: nobody makes this server read, decompress or parse a body before it
@@ -329,6 +352,10 @@ class HttpServer::Impl {
         return {401, "unauthenticated", who.status().message(), "Authorization"};
       }
       if (who.ok()) t_log.who = std::move(who).value();  // else a store error: the route says
+    }
+    if (req.path == "/v1/enroll" && !EnrollmentAllowed(req.remote_addr)) {
+      return {429, "resource_exhausted",
+              "too many enrollment attempts from this address; wait a minute", "token"};
     }
     if (req.method != "POST" && req.method != "PUT") return {};
     if (!req.has_header("Content-Length")) {
@@ -483,6 +510,9 @@ class HttpServer::Impl {
   Logger* logger_;
   BlobStore* blobs_;
   WorkGate gate_;
+  const int enroll_per_minute_;
+  std::mutex enroll_mu_;
+  std::map<std::string, std::pair<std::chrono::steady_clock::time_point, int>> enroll_attempts_;
 };
 
 HttpServer::HttpServer(SyncService* service, HttpServerOptions options)

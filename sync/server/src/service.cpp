@@ -140,6 +140,13 @@ Result<v1::EnrollResponse> SyncService::Enroll(const v1::EnrollRequest& request)
         if (!token || !token->used_by.empty()) {
           return Status(Code::kNotFound, "unknown or already used enrollment token", "token");
         }
+        if (now - token->created_ms > options_.token_valid_ms) {
+          return Status(Code::kNotFound,
+                        "this enrollment token has expired (tokens are valid " +
+                            std::to_string(options_.token_valid_ms / 86400000) +
+                            " days); ask the township office for a new one",
+                        "token");
+        }
         DeviceRow device;
         DS_ASSIGN_OR_RETURN(Uuid device_uuid, Uuid::Generate(*options_.random));
         device.device_id = device_uuid.ToString();
@@ -171,6 +178,19 @@ Result<v1::EnrollResponse> SyncService::Enroll(const v1::EnrollRequest& request)
     Log(LogLevel::kInfo, "device " + response->device_id() + " enrolled for team " + response->team());
   }
   return response;
+}
+
+Result<DeviceRow> SyncService::RevokeDevice(const std::string& device_id) {
+  auto revoked = internal::RunTxn<DeviceRow>(
+      *store_, options_.max_attempts, [&](ServerTxn& txn) -> Result<DeviceRow> {
+        DS_ASSIGN_OR_RETURN(auto row, txn.GetDevice(device_id));
+        if (!row) return Status(Code::kNotFound, "no such device", device_id);
+        row->credential_sha256 = Digest{};
+        DS_RETURN_IF_ERROR(txn.PutDevice(*row));
+        return *row;
+      });
+  if (revoked.ok()) Log(LogLevel::kWarning, "device " + device_id + " revoked");
+  return revoked;
 }
 
 Result<DeviceInfo> SyncService::Authenticate(std::string_view credential) {

@@ -52,6 +52,8 @@ struct HttpServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   bool allow_plain_http = false;
+  // Enrollment attempts a minute from one address (429 beyond); 0: no limit.
+  int enroll_per_minute = 10;
 };
 
 // Parses "host:port" ("127.0.0.1:8080", "0.0.0.0:8080", ":8080" = every address,

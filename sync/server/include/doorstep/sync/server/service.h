@@ -73,6 +73,9 @@ struct ServiceOptions {
   // stays far below the 1 MiB a client accepts on the wire, compressed or not.
   size_t page_bytes = 512 * 1024;
   int max_attempts = 5;  // a transaction failing with kUnavailable is retried this many times
+  // An enrollment token not used within this long is refused (a token printed and forgotten, or
+  // photographed off a desk, must not enroll a device weeks later).
+  int64_t token_valid_ms = 7LL * 24 * 3600 * 1000;
 };
 
 struct EnrollmentToken {
@@ -112,6 +115,10 @@ class SyncService {
   Result<v1::Conflict> Resolve(const DeviceInfo& reviewer, int64_t conflict_id,
                                const v1::ResolveRequest& request);
   Result<v1::QuarantineList> Quarantine(const DeviceInfo& reviewer);
+  // A lost or stolen tablet: its credential stops working at its next request (401); what it
+  // synced before stays. Returns the device as it is now; kNotFound for an unknown id. To bring
+  // the tablet back, enroll it again with a new token.
+  Result<DeviceRow> RevokeDevice(const std::string& device_id);
 
   // The compiled form for a version (cached), or nullptr when it is not installed. Inside a
   // transaction pass it as `txn`: a cache miss then reads through it instead of taking a second

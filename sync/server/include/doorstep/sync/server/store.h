@@ -104,6 +104,9 @@ struct DeviceRow {
   int64_t clock_skew_ms = 0;      // device clock minus server clock at the last push
   int64_t future_hlc_count = 0;   // changes received with an HLC more than 24 h ahead
   int64_t max_future_hlc_ms = 0;  // the largest such lead seen
+  // Revoked (SyncService::RevokeDevice): the credential digest is all zero, which no
+  // credential hashes to.
+  bool revoked() const { return credential_sha256 == Digest{}; }
 };
 
 struct TokenRow {
