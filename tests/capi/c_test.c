@@ -822,6 +822,14 @@ static void TestSync(const char* workdir, ds_store* a, ds_key_store* file_keys, 
   CHECK(cancel != NULL);
   OK(ds_curl_transport_create(&curl));
   CHECK(curl != NULL && curl->send != NULL);
+  /* TLS options: a host copy of the struct is not ours; plain http:// stays allowed to this
+   * device (the test server is on 127.0.0.1) without allow_plain_http. */
+  {
+    ds_transport copy = *curl;
+    CHECK_STATUS(ds_curl_transport_configure(NULL, NULL, NULL, 0), DS_INVALID_ARGUMENT);
+    CHECK_STATUS(ds_curl_transport_configure(&copy, NULL, NULL, 0), DS_INVALID_ARGUMENT);
+    OK(ds_curl_transport_configure(curl, "", "", 0));
+  }
   garbage.context = NULL;
   garbage.send = GarbageSend;
   cancelled.context = NULL;

@@ -175,8 +175,8 @@ class Tablet {
     // for the client's delayed ACK), which would dominate the run time of these tests.
     bool reuse_connection = false;
     uint64_t random_seed = 0;      // of the store's ids; 0: from the name
-    std::string ca_file;           // HTTPS: the CA to trust
-    std::string pinned_key;        // HTTPS: sha256//<base64>
+    std::string ca_file = {};      // HTTPS: the CA to trust
+    std::string pinned_key = {};   // HTTPS: sha256//<base64>
   };
 
   Tablet(const std::string& dir, const std::string& name, Options options)

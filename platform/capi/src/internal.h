@@ -55,6 +55,10 @@ class OwnedSet {
     std::lock_guard<std::mutex> lock(mutex_);
     return set_.erase(p) > 0;
   }
+  bool Contains(const void* p) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return set_.count(p) > 0;
+  }
 
  private:
   std::mutex mutex_;

@@ -2,6 +2,11 @@
 // the adapter from a ds_transport to the sync client's HttpTransport, and the built-in libcurl
 // transport (compiled when the library is built with it: DOORSTEP_CAPI_CURL).
 #include <cctype>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <tuple>
 
 #include "internal.h"
 
@@ -209,6 +214,42 @@ ds_status ds_curl_transport_create(ds_transport** out) {
     return Status(Code::kFailedPrecondition,
                   "ds_curl_transport_create: this library was built without libcurl; supply a "
                   "ds_transport");
+#endif
+  });
+}
+
+ds_status ds_curl_transport_configure(ds_transport* transport, const char* ca_file,
+                                      const char* pinned_key, int allow_plain_http) {
+  return Boundary("ds_curl_transport_configure", [&]() -> Status {
+    DS_CAPI_REQUIRE("ds_curl_transport_configure", transport);
+#if DOORSTEP_CAPI_CURL
+    if (!Owned().Contains(transport)) {
+      return Status(Code::kInvalidArgument,
+                    "ds_curl_transport_configure: not a transport of ds_curl_transport_create",
+                    "transport");
+    }
+    std::string ca, pin;
+    for (const auto& [text, field, where] :
+         {std::tuple{ca_file, &ca, "ca_file"}, std::tuple{pinned_key, &pin, "pinned_key"}}) {
+      if (text == nullptr) continue;
+      const size_t n = strnlen(text, 4097);
+      if (n > 4096) {
+        return Status(Code::kInvalidArgument,
+                      std::string("ds_curl_transport_configure: ") + where +
+                          " is longer than 4096 bytes",
+                      where);
+      }
+      field->assign(text, n);
+    }
+    auto* box = static_cast<CurlBox*>(transport->context);
+    // Under the mutex every request of a sync takes: a sync in progress sees the change from its
+    // next request.
+    std::lock_guard<std::mutex> lock(box->mutex);
+    box->curl.SetTls(std::move(ca), std::move(pin), allow_plain_http != 0);
+    return Status::Ok();
+#else
+    return Status(Code::kFailedPrecondition,
+                  "ds_curl_transport_configure: this library was built without libcurl");
 #endif
   });
 }

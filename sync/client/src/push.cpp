@@ -233,8 +233,17 @@ Result<bool> SyncClient::Run::TrySend(const v1::ChangeSet& set, const std::strin
     if (http >= 400 && http < 500 && http != 401 && !damaged) {
       // Refused without being applied: nothing of it is on the server.
       DS_RETURN_IF_ERROR(store_.SetSyncValue(kKeyInflight, ""));
-      *refusal = sent;
-      return false;
+      // Only a Doorstep server's refusal of the content (its ErrorBody: invalid_argument 400,
+      // permission_denied 403, resource_exhausted 413) is isolated change by change. Anything
+      // else (a 404 from a wrong URL, a proxy's or captive portal's page, a 429) says nothing
+      // about the changes: they stay pending.
+      for (const char* code : {"400 invalid_argument", "403 permission_denied",
+                               "413 resource_exhausted"}) {
+        if (sent.message().find(std::string("HTTP ") + code) != std::string::npos) {
+          *refusal = sent;
+          return false;
+        }
+      }
     }
     return sent;
   }

@@ -402,6 +402,16 @@ DS_EXPORT void ds_http_response_set_body(ds_http_response* response, const uint8
  * over; ds_curl_transport_destroy ignores transports it did not create (also copies of one). */
 DS_EXPORT ds_status ds_curl_transport_create(ds_transport** out);
 DS_EXPORT void ds_curl_transport_destroy(ds_transport* transport);
+/* HTTPS of a built-in transport (docs/sync.md, "TLS"). The server's certificate is always
+ * verified; `ca_file`: a PEM bundle of the CAs to trust instead of the system's (a township's own
+ * CA; NULL or "": the system's); `pinned_key`: the server's public key must also match,
+ * "sha256//<base64>" (NULL or "": no pin); `allow_plain_http` nonzero: http:// to a server other
+ * than this device is allowed (otherwise refused: credentials and households would travel in the
+ * clear). A certificate or pin failure is DS_PERMISSION_DENIED and never retried. Takes effect
+ * from the next request. DS_INVALID_ARGUMENT for a transport this library did not create or a
+ * string over 4096 bytes. */
+DS_EXPORT ds_status ds_curl_transport_configure(ds_transport* transport, const char* ca_file,
+                                                const char* pinned_key, int allow_plain_http);
 
 /* ---- sync ---------------------------------------------------------------------------------- */
 typedef struct ds_cancel ds_cancel;

@@ -49,6 +49,14 @@ class CurlTransport final : public HttpTransport {
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
 
+  // Changes the TLS options (CurlOptions) from the next request. Not concurrently with Send: the
+  // caller serializes the two (the C ABI's transport mutex does).
+  void SetTls(std::string ca_file, std::string pinned_key, bool allow_plain_http) {
+    options_.ca_file = std::move(ca_file);
+    options_.pinned_key = std::move(pinned_key);
+    options_.allow_plain_http = allow_plain_http;
+  }
+
   // With retries (options.retry).
   Result<HttpResponse> Send(const HttpRequest& request) override;
   // One attempt, no retry.
