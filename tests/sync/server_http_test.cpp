@@ -30,6 +30,35 @@ TestClient ClientFor(const ServerFixture& f, const EnrolledDevice& d) {
   return c;
 }
 
+int ConnectLoopback(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  return fd;
+}
+
+// Sends `request` on a fresh connection and reads until the server closes it (or 10 s pass).
+std::string RawExchange(int port, const std::string& request) {
+  int fd = ConnectLoopback(port);
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+  std::string answer;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+    if (n <= 0) break;
+    answer.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return answer;
+}
+
+
 }  // namespace
 
 TEST_CASE("server HTTP: health, enrollment and authentication", "[sync][server]") {
@@ -304,13 +333,7 @@ TEST_CASE("server HTTP: Expect 100-continue with an oversized body is refused un
           "[sync][server]") {
   ServerFixture f;
   // httplib's client never sends Expect; write the request by hand on a socket instead.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(f.port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  const int fd = ConnectLoopback(f.port());
   const std::string head =
       "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
       "Content-Length: 5000000\r\nExpect: 100-continue\r\nAccept-Encoding: identity\r\n\r\n";
@@ -418,37 +441,6 @@ TEST_CASE("server HTTP: request logs name the device, never a value", "[sync][se
 }
 
 
-namespace {
-
-int ConnectLoopback(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  return fd;
-}
-
-// Sends `request` on a fresh connection and reads until the server closes it (or 10 s pass).
-std::string RawExchange(int port, const std::string& request) {
-  int fd = ConnectLoopback(port);
-  timeval tv{10, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
-  std::string answer;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
-    if (n <= 0) break;
-    answer.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return answer;
-}
-
-}  // namespace
 
 TEST_CASE("server HTTP: slow and idle connections do not stop the server answering",
           "[sync][server][bad-input]") {

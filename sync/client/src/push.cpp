@@ -312,7 +312,7 @@ Status SyncClient::Run::IsolateRefused(v1::ChangeSet set, Status refusal) {
   // or halves the records of a part of two or more, so a batch of n changes costs at most 2n
   // requests (a refusal that names no change and no record ends with that record's changes
   // quarantined here, all of them).
-  std::vector<v1::ChangeSet> todo;
+  std::vector<v1::ChangeSet> parts;
   for (;;) {
     const int n = set.changes_size();
     std::vector<bool> bad(static_cast<size_t>(n), false);
@@ -353,20 +353,20 @@ Status SyncClient::Run::IsolateRefused(v1::ChangeSet set, Status refusal) {
     }
     if (!refused.empty()) {
       DS_RETURN_IF_ERROR(QuarantineHere(refused));
-      if (!keep.empty()) todo.push_back(Part(set, keep));
+      if (!keep.empty()) parts.push_back(Part(set, keep));
     } else {
       const std::set<std::string> first(records.begin(),
                                         records.begin() + static_cast<std::ptrdiff_t>(records.size() / 2));
       std::vector<int> front, back;
       for (int i : keep) (first.count(set.changes(i).record_id()) ? front : back).push_back(i);
-      todo.push_back(Part(set, back));
-      todo.push_back(Part(set, front));
+      parts.push_back(Part(set, back));
+      parts.push_back(Part(set, front));
     }
     for (;;) {
-      if (todo.empty()) return Status::Ok();
+      if (parts.empty()) return Status::Ok();
       if (cancelled()) return CancelledStatus("push");
-      set = std::move(todo.back());
-      todo.pop_back();
+      set = std::move(parts.back());
+      parts.pop_back();
       DS_ASSIGN_OR_RETURN(std::string seq_text, store_.GetSyncValue(kKeyBatchSeq));
       set.set_batch_seq(std::max<uint64_t>(1, ParseSeq(seq_text)));
       set.set_device_clock_ms(static_cast<uint64_t>(WallClockMs()));
