@@ -17,7 +17,7 @@
 #  10 doorstep, doorstep-server, doorstep-demo         the programs
 #  11 doorstep_testdata                              generated test data (tests and benchmarks)
 #  12 doorstep_test_support                          Catch2 helpers
-#  13 test binaries, benchmarks                       may link anything below
+#  13 test binaries, benchmarks, fuzz targets         may link anything below
 #
 # Configure fails on a violation; the ctest "layers: ..." tests re-run the same check on the
 # generated link graph and prove the check refuses a bad graph.
@@ -31,7 +31,9 @@ set(DOORSTEP_LAYER_RANKS
   doorstep_testdata=11 doorstep_test_support=12
   doorstep_core_tests=13 doorstep_cli_tests=13 doorstep_sync_tests=13 doorstep_registry_tests=13
   bench_core=13 bench_registry=13 bench_sync=13
-  doorstep_capi_tests=13 doorstep_capi_c_test=13 doorstep_form_compile=13)
+  doorstep_capi_tests=13 doorstep_capi_c_test=13 doorstep_form_compile=13
+  fuzz_change_set=13 fuzz_pull_page=13 fuzz_push_answer=13 fuzz_server_push=13 fuzz_form=13
+  fuzz_expression=13 fuzz_strokes=13 fuzz_import=13)
 # External libraries: the lowest rank allowed to link each.
 set(DOORSTEP_LAYER_EXTERNAL
   CLI11::CLI11=8 PkgConfig::HTTPLIB=5 PkgConfig::PQXX=5 CURL::libcurl=6)

@@ -16,6 +16,7 @@ PACKAGES=(
   catch2 libcli11-dev nlohmann-json3-dev
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev zlib1g-dev libzstd-dev
   openssl  # the TLS tests make a CA and certificates at test time
+  clang-14 libfuzzer-14-dev  # the asan variant: clang's ASan + UBSan and the libFuzzer targets
   libpqxx-dev postgresql
   universal-ctags  # scripts/function_sizes.sh
   openjdk-17-jdk-headless junit5  # the Java binding (platform/android) and its JUnit tests

@@ -7,7 +7,8 @@
 #           server, registry or CLI): builds only what a tablet needs and runs its tests (core,
 #           sync protocol and client without a server, C ABI), then prints the tablet library's
 #           size and dependencies (scripts/tablet_size.sh). The encrypted-store variant.
-#   asan    AddressSanitizer + UndefinedBehaviorSanitizer, all tests
+#   asan    clang's AddressSanitizer + UndefinedBehaviorSanitizer, all tests, then every libFuzzer
+#           target (fuzz/) for DOORSTEP_FUZZ_SECONDS (default 20) on its seed corpus
 #   arm64   the tablet build cross-compiled for aarch64, its tests under qemu-aarch64
 #           (scripts/arm64.sh, which installs the cross compiler and arm64 libraries)
 # The PostgreSQL store's tests (ctest names "sync:PostgreSQL ...") run against a throwaway
@@ -89,7 +90,10 @@ for v in "${variants[@]}"; do
       bash scripts/tablet_size.sh build/tablet build/arm64
       ;;
     asan)
-      build asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DDOORSTEP_SANITIZE=ON -DDOORSTEP_BUILD_BENCH=OFF
+      # clang's ASan + UBSan, and with them the libFuzzer targets (fuzz/, docs/fuzzing.md): every
+      # library carries coverage instrumentation, so one build serves the tests and the fuzzers.
+      CC=clang-14 CXX=clang++-14 build asan -DCMAKE_BUILD_TYPE=Debug \
+        -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DDOORSTEP_FUZZ=ON -DDOORSTEP_BUILD_BENCH=OFF
       pg_start
       # The crash trials (tests/sync/crash_test.cpp) run 300 times in plain, 100 here (ASan is ~3x
       # slower and finds memory errors in the first ones as well as in the last).
@@ -97,6 +101,8 @@ for v in "${variants[@]}"; do
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         run_tests asan
       pg_stop
+      echo "=== fuzz: every target for ${DOORSTEP_FUZZ_SECONDS:-20} s on its seed corpus"
+      bash scripts/fuzz.sh build/asan "${DOORSTEP_FUZZ_SECONDS:-20}"
       ;;
     arm64)
       JOBS=$JOBS DOORSTEP_TEST_SERVER="$(test_server)" bash scripts/arm64.sh

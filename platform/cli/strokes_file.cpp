@@ -79,7 +79,10 @@ std::string OptionalString(const std::string& file, const json& obj, const char*
 }  // namespace
 
 StrokesFile ReadStrokesFile(const std::string& file) {
-  const std::string text = ReadFileOrFail(file, "strokes file", kMaxStrokesFileBytes);
+  return ParseStrokesText(ReadFileOrFail(file, "strokes file", kMaxStrokesFileBytes), file);
+}
+
+StrokesFile ParseStrokesText(const std::string& text, const std::string& file) {
   const json doc = ParseJsonOrFail(text, "strokes file", file);
   StrokesFile out;
   if (doc.is_array()) {

@@ -25,5 +25,8 @@ struct StrokesFile {
 // Reads and checks `file`. Fails (CliError) naming the byte offset of a JSON syntax error or the
 // location of a missing or wrong key ("strokes[2][5]: missing key 'y'"); never quotes values.
 StrokesFile ReadStrokesFile(const std::string& file);
+// The same for a file's text already read (the fuzz target fuzz_strokes); `file` names it in
+// messages.
+StrokesFile ParseStrokesText(const std::string& text, const std::string& file);
 
 }  // namespace doorstep::cli

@@ -128,6 +128,16 @@ void PrintSyncSummary(std::ostream& out, const SyncResult& r, const std::string&
     out << indent << "installed "
         << Plural(r.forms_installed, "new form version", "new form versions") << "\n";
   }
+  if (r.scope_changed) {
+    out << indent << "the township changed this device's villages: removed "
+        << Plural(r.records_purged, "record", "records") << " of villages it no longer holds";
+    if (r.photos_purged > 0) out << " (and " << Plural(r.photos_purged, "photo", "photos") << ")";
+    if (r.purge_kept_unpushed > 0) {
+      out << "; kept " << Plural(r.purge_kept_unpushed, "record", "records")
+          << " with changes not pushed yet";
+    }
+    out << "\n";
+  }
   if (r.push_skipped) {
     out << indent << "push skipped\n";
   } else {

@@ -335,3 +335,95 @@ TEST_CASE("photo bytes are encrypted with the store in SQLCipher builds", "[core
     CHECK(on_disk.find(marker) != std::string::npos);  // why encrypted builds exist
   }
 }
+
+namespace {
+
+// Acknowledges every pending change of `id` as if the server had accepted it.
+void AckAll(Store& store, const RecordId& id) {
+  auto pending = store.PendingChanges();
+  REQUIRE(pending.ok());
+  std::vector<PushAck> acks;
+  int64_t version = 100;
+  for (const auto& e : *pending) {
+    if (e.record_id != id) continue;
+    PushAck ack;
+    ack.record_id = e.record_id;
+    ack.path = e.path;
+    ack.pushed_hlc = e.hlc;
+    ack.version = ++version;
+    acks.push_back(ack);
+  }
+  REQUIRE(store.AcknowledgePush(acks, 2).ok());
+}
+
+}  // namespace
+
+TEST_CASE("a purge of villages no longer held keeps unpushed work and photos still referred to",
+          "[core][attachments][rescope]") {
+  PhotoStore t;
+  Store& store = *t.store;
+  const std::string shared = Photo(3000, 1);   // in a kept and a purged record
+  const std::string uploaded = Photo(3000, 2); // only in the purged record, on the server
+  const std::string local = Photo(3000, 3);    // only in the purged record, not uploaded yet
+  const RecordId kept = t.NewRecord("坪新冲村");
+  REQUIRE(store.Attach(kept, "house_photo", shared, "image/jpeg", "a.jpg").ok());
+  const RecordId gone = t.NewRecord("高屯村");
+  REQUIRE(store.Attach(gone, "house_photo", uploaded, "image/jpeg", "b.jpg").ok());
+  REQUIRE(store.SetValue(gone, "head_name", Text("李明")).ok());
+  REQUIRE(store.SetValue(gone, "head_name", Text("李明明")).ok());  // an audit row
+  auto member = store.AddInstance(gone, "members");
+  REQUIRE(member.ok());
+  REQUIRE(store.Attach(gone, "members[" + *member + "]/m_photo", local, "image/jpeg", "c.jpg").ok());
+  auto second = store.AddInstance(gone, "members");
+  REQUIRE(second.ok());
+  REQUIRE(store.Attach(gone, "members[" + *second + "]/m_photo", shared, "image/jpeg", "a.jpg").ok());
+  const RecordId pending = t.NewRecord("高屯村");  // never pushed
+  const RecordId refused = t.NewRecord("高屯村");  // its change refused by the server, kept here
+  const RecordId no_village = t.NewRecord("");
+  for (const RecordId& id : {kept, gone, refused, no_village}) AckAll(store, id);
+  REQUIRE(store.SetValue(refused, "head_name", Text("王五")).ok());
+  {
+    auto p = store.PendingChanges();
+    REQUIRE(p.ok());
+    std::vector<PushAck> bad;
+    for (const auto& e : *p) {
+      if (e.record_id == refused) bad.push_back({e.record_id, e.path, e.hlc});
+    }
+    REQUIRE(bad.size() == 1);
+    bad[0].reason = "refused (test)";
+    REQUIRE(store.QuarantineRefused(bad).ok());
+  }
+  REQUIRE(store.SetUploaded(ShaOf(uploaded), 3000, true).ok());
+  REQUIRE(store.SetUploaded(ShaOf(shared), 3000, true).ok());
+
+  const std::string hex =
+      "x'" + ToHex(reinterpret_cast<const uint8_t*>(gone.AsBytes().data()), 16) + "'";
+  REQUIRE(QueryInt(t.fx.DbPath(), t.fx.key,
+                   "SELECT count(*) FROM audit WHERE record_id = " + hex) > 0);  // edited twice
+  auto purged = store.PurgeOutOfScope({"坪新冲村"});
+  INFO(purged.status().ToString());
+  REQUIRE(purged.ok());
+  CHECK(purged->records == 1);
+  CHECK(purged->kept_unpushed == 2);  // `pending` and `refused`
+  CHECK(purged->blobs == 1);          // `uploaded`; `shared` is still used, `local` not uploaded
+  CHECK(store.GetRecord(kept).ok());
+  CHECK(store.GetRecord(gone).status().code() == Code::kNotFound);
+  CHECK(store.GetRecord(pending).ok());
+  CHECK(store.GetRecord(refused).ok());
+  CHECK(store.GetRecord(no_village).ok());
+  // Nothing of the purged record is left in any table.
+  for (const char* table : {"audit", "value", "quarantine"}) {
+    INFO(table);
+    CHECK(QueryInt(t.fx.DbPath(), t.fx.key,
+                   std::string("SELECT count(*) FROM ") + table + " WHERE record_id = " + hex) == 0);
+  }
+  CHECK(QueryInt(t.fx.DbPath(), t.fx.key, "SELECT count(*) FROM record WHERE id = " + hex) == 0);
+  CHECK_FALSE(store.GetBlobInfo(ShaOf(uploaded)).value().has_value());
+  CHECK(store.GetBlobInfo(ShaOf(shared)).value().has_value());
+  CHECK(store.GetBlobInfo(ShaOf(local)).value().has_value());
+  CHECK(store.IntegrityCheck().value() == "ok");
+  // Idempotent: nothing more to purge.
+  auto twice = store.PurgeOutOfScope({"坪新冲村"});
+  REQUIRE(twice.ok());
+  CHECK(twice->records == 0);
+}

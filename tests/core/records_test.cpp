@@ -54,9 +54,16 @@ struct TypesFixture {
 
 TEST_CASE("every field type stores and reads back its value", "[core][record]") {
   TypesFixture t;
-  v1::Value att;
-  att.mutable_attachment()->set_sha256(std::string(32, '\x11'));
-  att.mutable_attachment()->set_media_type("image/jpeg");
+  // A reference to a photo the store does not hold is refused, naming the field.
+  v1::Value dangling;
+  dangling.mutable_attachment()->set_sha256(std::string(32, '\x11'));
+  dangling.mutable_attachment()->set_media_type("image/jpeg");
+  Status refused = t.store->SetValue(t.id, "att", dangling);
+  CHECK(refused.code() == Code::kFailedPrecondition);
+  CHECK(refused.where() == "att");
+  auto added = t.store->AddAttachment("jpeg bytes", "image/jpeg", "a.jpg");
+  REQUIRE(added.ok());
+  const v1::Value att = *added;
   REQUIRE(t.store
               ->Apply(t.id, {Edit::Set("t", Text("张三")), Edit::Set("i", Int(-42)),
                              Edit::Set("d", Dec(3.25)), Edit::Set("dt", Day(2020, 2, 29)),

@@ -2,7 +2,10 @@
 // statuses a well-behaved client never provokes (409 with the held size, 400, 401, 403, 413, 422),
 // the blob directory shared by several writers, and `doorstep attach` / `doorstep sync` on the
 // command line.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -247,6 +250,69 @@ TEST_CASE("doorstep attach, sync and attachment get", "[sync][attachments]") {
   INFO(got.second);
   REQUIRE(got.first == 0);
   CHECK(ReadFileBytes(dir.File("fetched.jpg")) == photo);
+}
+
+}  // namespace
+}  // namespace doorstep::testing::att
+
+namespace doorstep::testing::att {
+namespace {
+
+TEST_CASE("unfinished uploads are bounded and swept", "[sync][attachments][bad-input]") {
+  TempDir dir;
+  ss::BlobStoreOptions options;
+  options.max_partial_bytes = 1000;
+  options.partial_max_age = std::chrono::seconds(3600);
+  auto opened = ss::FileBlobStore::Open(dir.File("blobs"), options);
+  REQUIRE(opened.ok());
+  ss::FileBlobStore& store = **opened;
+  const std::string a = Photo(800, 1);
+  const std::string b = Photo(600, 2);
+  const Digest sha_a = Sha256Of(a);
+  const Digest sha_b = Sha256Of(b);
+  REQUIRE(store.Append(sha_a, 0, a.size(), std::string_view(a).substr(0, 500)).ok());
+
+  SECTION("a new upload that would pass the limit waits (503), the one under way goes on") {
+    auto refused = store.Append(sha_b, 0, b.size(), std::string_view(b).substr(0, 100));
+    CHECK(refused.status().code() == Code::kUnavailable);
+    CHECK(refused.status().where() == "size");
+    CHECK(store.State(sha_b).value().held == 0);  // nothing of it kept
+    CHECK_FALSE(std::filesystem::exists(dir.File("blobs") + "/" + ToHex(sha_b) + ".part"));
+    auto done = store.Append(sha_a, 500, a.size(), std::string_view(a).substr(500));
+    REQUIRE(done.ok());
+    CHECK(done->state.complete);
+    // Room again: the finished upload no longer counts.
+    auto taken = store.Append(sha_b, 0, b.size(), b);
+    REQUIRE(taken.ok());
+    CHECK(taken->state.complete);
+  }
+
+  SECTION("a partial upload left for longer than the limit is removed, unless being written") {
+    const std::string part = dir.File("blobs") + "/" + ToHex(sha_a) + ".part";
+    const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(2);
+    std::filesystem::last_write_time(part, old);
+    {
+      // Held by a writer (flock): left alone.
+      const int fd = ::open(part.c_str(), O_RDONLY);
+      REQUIRE(fd >= 0);
+      REQUIRE(::flock(fd, LOCK_EX) == 0);
+      auto swept = store.SweepPartial();
+      REQUIRE(swept.ok());
+      CHECK(swept->removed == 0);
+      CHECK(swept->partial_bytes == 500);
+      ::close(fd);
+    }
+    auto swept = store.SweepPartial();
+    REQUIRE(swept.ok());
+    CHECK(swept->removed == 1);
+    CHECK(swept->bytes == 500);
+    CHECK(swept->partial_bytes == 0);
+    CHECK_FALSE(std::filesystem::exists(part));
+    // The tablet simply uploads it again.
+    auto again = store.Append(sha_a, 0, a.size(), a);
+    REQUIRE(again.ok());
+    CHECK(again->state.complete);
+  }
 }
 
 }  // namespace

@@ -110,6 +110,30 @@ TEST_CASE("doorstep-server form install, enroll, listings", "[sync][server]") {
     REQUIRE(enrolled.ok());
     CHECK(enrolled->villages_size() == 2);
     CHECK(cli.Run({"devices", "--db", db}).out.find(enrolled->device_id()) != std::string::npos);
+
+    // The office moves the device to one village, then revokes it.
+    CliRun moved = cli.Run(
+        {"devices", "rescope", "--db", db, enrolled->device_id(), "--villages", "李家村"});
+    INFO(moved.err);
+    REQUIRE(moved.code == kExitOk);
+    CHECK(moved.out.find("now holds villages 李家村") != std::string::npos);
+    auto info = service.Authenticate(enrolled->credential());
+    REQUIRE(info.ok());
+    CHECK(info->villages == std::vector<std::string>{"李家村"});
+    CliRun unknown = cli.Run({"devices", "rescope", "--db", db, "nope", "--villages", "李家村"});
+    CHECK(unknown.code == kExitFailure);
+    CHECK(unknown.err.find("no such device") != std::string::npos);
+    CHECK(cli.Run({"devices", "rescope", "--db", db, enrolled->device_id()}).code == kExitUsage);
+    CliRun revoked = cli.Run({"devices", "revoke", "--db", db, enrolled->device_id()});
+    INFO(revoked.err);
+    REQUIRE(revoked.code == kExitOk);
+    CHECK(revoked.out.find("revoked device " + enrolled->device_id()) != std::string::npos);
+    CHECK_FALSE(service.Authenticate(enrolled->credential()).ok());
+    CHECK(cli.Run({"devices", "--db", db}).out.find("REVOKED") != std::string::npos);
+    CliRun again = cli.Run(
+        {"devices", "rescope", "--db", db, enrolled->device_id(), "--villages", "王家村"});
+    CHECK(again.code == kExitFailure);
+    CHECK(again.err.find("revoked") != std::string::npos);
   }
 
   SECTION("listings of an empty server") {

@@ -632,6 +632,30 @@ void RunSyncServiceConformance(const StoreFactory& open) {
     CHECK(Must(env.service->Pull(a, big)).changes_size() == 10);
   }
 
+  SECTION("a pull cursor beyond the server's last version starts again from 0") {
+    // A server database restored from an older backup: a tablet's cursor is past every version
+    // the server has; an empty page would make it skip the versions written from now on.
+    Env env(open, /*default_page=*/7, /*max_page=*/10);
+    auto a = env.Device({kWang});
+    BatchBuilder b(a.device_id, 1, By(a));
+    for (int r = 1; r <= 2; ++r) b.NewHousehold(Rid(r), kWang, env.H(r));
+    env.Push(a, b);  // 8 changes: versions 1..8
+    v1::PullRequest ahead;
+    ahead.set_cursor(1000000);
+    auto page = Must(env.service->Pull(a, ahead));
+    CHECK(page.cursor_reset());
+    CHECK(page.changes_size() == 7);
+    CHECK(page.more());
+    CHECK(page.next_cursor() == 7);
+    // At the head exactly: nothing new, no reset.
+    v1::PullRequest at_head;
+    at_head.set_cursor(8);
+    auto none = Must(env.service->Pull(a, at_head));
+    CHECK_FALSE(none.cursor_reset());
+    CHECK(none.changes_size() == 0);
+    CHECK(none.next_cursor() == 8);
+  }
+
   SECTION("a page of large values ends by bytes, at least one change a page") {
     // Values of at most 16 KiB, the text limit, on pages of 10,000 bytes.
     Env env(open, /*default_page=*/1000, /*max_page=*/5000, /*page_bytes=*/10000);

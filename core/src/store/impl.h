@@ -95,6 +95,10 @@ class Store::Impl {
   // Whether a record's pending changes may be pushed (its form has no scope field, or the record's
   // scope is filled in), and its scope; read without loading the record (sync.cpp).
   Result<std::pair<bool, std::string>> PushScope(const RecordId& id);
+  // The record's scope value ("" when its form has no scope field or the field is empty).
+  Result<std::string> ScopeOfId(const RecordId& id);
+  // kFailedPrecondition naming `path` when the store holds no blob with the attachment's hash.
+  Status RequireBlob(const v1::Attachment& attachment, const std::string& path);
 };
 
 }  // namespace doorstep

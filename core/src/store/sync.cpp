@@ -130,6 +130,11 @@ Result<std::vector<OutboxEntry>> Store::Impl::Pushable(std::vector<OutboxEntry> 
   return pending;
 }
 
+Result<std::string> Store::Impl::ScopeOfId(const RecordId& id) {
+  DS_ASSIGN_OR_RETURN(auto scope, PushScope(id));
+  return std::move(scope.second);
+}
+
 Result<std::pair<bool, std::string>> Store::Impl::PushScope(const RecordId& id) {
   // What ScopeOf(Load(id)) gives, from two rows: the record's form, then its scope field's value.
   std::string form_id, version;
@@ -328,6 +333,93 @@ Status Store::QuarantineRefused(const std::vector<PushAck>& refused) {
     DS_RETURN_IF_ERROR(del.BindBlob(1, rid).Run());
   }
   return txn->Commit();
+}
+
+Result<Store::PurgeResult> Store::PurgeOutOfScope(const std::vector<std::string>& keep) {
+  auto& db = *impl_->db;
+  const std::set<std::string> keep_set(keep.begin(), keep.end());
+  DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(db));
+  PurgeResult result;
+  std::vector<std::string> doomed;  // record ids (bytes)
+  {
+    // Records with unpushed work are never purged: a pending change (outbox) or a change
+    // quarantined here (by_server 0: the server never took it).
+    DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT r.id, EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = r.id) OR "
+        "EXISTS(SELECT 1 FROM quarantine q WHERE q.record_id = r.id AND q.by_server = 0) "
+        "FROM record r"));
+    std::vector<std::pair<std::string, bool>> all;
+    for (;;) {
+      DS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      all.emplace_back(std::string(st.Blob(0)), st.Int(1) != 0);
+    }
+    for (const auto& [id, unpushed] : all) {
+      if (id.size() != 16) return Status(Code::kCorruption, "record id is not 16 bytes");
+      DS_ASSIGN_OR_RETURN(auto scope, impl_->ScopeOfId(Uuid::FromBytes(id.data())));
+      if (scope.empty() || keep_set.count(scope) != 0) continue;
+      if (unpushed) {
+        ++result.kept_unpushed;
+        continue;
+      }
+      doomed.push_back(id);
+    }
+  }
+  if (doomed.empty()) {
+    DS_RETURN_IF_ERROR(txn->Commit());
+    return result;
+  }
+  // Photos the doomed records refer to (an attachment value starts with the tag 0x4A).
+  std::set<std::string> photos;
+  for (const auto& id : doomed) {
+    DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT value FROM value WHERE record_id = ? AND substr(value, 1, 1) = x'4A'"));
+    st.BindBlob(1, id);
+    for (;;) {
+      DS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      std::string_view bytes = st.Blob(0);
+      v1::Value value;
+      if (value.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
+          value.has_attachment()) {
+        photos.insert(value.attachment().sha256());
+      }
+    }
+  }
+  for (const char* sql : {"DELETE FROM audit WHERE record_id = ?",
+                          "DELETE FROM value WHERE record_id = ?",
+                          "DELETE FROM quarantine WHERE record_id = ?",
+                          "DELETE FROM record WHERE id = ?"}) {
+    for (const auto& id : doomed) {
+      DS_ASSIGN_OR_RETURN(auto del, db.Prepare(sql));
+      DS_RETURN_IF_ERROR(del.BindBlob(1, id).Run());
+    }
+  }
+  result.records = doomed.size();
+  if (!photos.empty()) {
+    // Still referred to by a record that stays (the same photo in two households)?
+    std::set<std::string> referenced;
+    DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT value FROM value WHERE substr(value, 1, 1) = x'4A'"));
+    for (;;) {
+      DS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      std::string_view bytes = st.Blob(0);
+      v1::Value value;
+      if (value.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
+          value.has_attachment()) {
+        referenced.insert(value.attachment().sha256());
+      }
+    }
+    for (const auto& sha : photos) {
+      if (referenced.count(sha) != 0) continue;
+      DS_ASSIGN_OR_RETURN(auto del, db.Prepare("DELETE FROM blob WHERE sha256 = ? AND complete = 1"));
+      DS_RETURN_IF_ERROR(del.BindBlob(1, sha).Run());
+      result.blobs += static_cast<size_t>(db.Changes());
+    }
+  }
+  DS_RETURN_IF_ERROR(txn->Commit());
+  return result;
 }
 
 Result<std::vector<QuarantineEntry>> Store::Quarantined() {

@@ -130,7 +130,10 @@ Result<std::vector<std::string>> Store::Impl::ApplyEdits(
   session.SetMetadata(metadata);
   for (size_t i = 0; i < edits.size(); ++i) {
     DS_ASSIGN_OR_RETURN(FieldPath path, FieldPath::Parse(edits[i].path));
-    Status s = session.Apply(edits[i], path);
+    Status s = edits[i].op == Edit::Op::kSet && edits[i].value.has_attachment()
+                   ? RequireBlob(edits[i].value.attachment(), edits[i].path)
+                   : Status::Ok();
+    if (s.ok()) s = session.Apply(edits[i], path);
     if (!s.ok()) {
       if (edits.size() > 1) s.WithContext("edit " + std::to_string(i + 1));
       return s;
@@ -139,6 +142,21 @@ Result<std::vector<std::string>> Store::Impl::ApplyEdits(
   DS_RETURN_IF_ERROR(session.Recompute(finalize, report));
   DS_RETURN_IF_ERROR(PersistEdits(rec, session.originals(), now));
   return session.TakeAdded();
+}
+
+Status Store::Impl::RequireBlob(const v1::Attachment& attachment, const std::string& path) {
+  // A reference to a photo this store does not hold would reach the server and every tablet
+  // pointing at nothing: a value set here names a blob added with AddAttachment / Attach first.
+  // (Pulled values may name photos not fetched yet; they do not pass here.)
+  if (attachment.sha256().size() != 32) return Status::Ok();  // the value check names it
+  DS_ASSIGN_OR_RETURN(auto st, db->Prepare("SELECT 1 FROM blob WHERE sha256 = ?"));
+  st.BindBlob(1, attachment.sha256());
+  DS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (row) return Status::Ok();
+  return Status(Code::kFailedPrecondition,
+                "the photo this value refers to is not in this store; attach the file with "
+                "`doorstep attach ID FIELD FILE`",
+                path);
 }
 
 Status Store::Impl::RecomputeDerived(LoadedRecord& rec) {

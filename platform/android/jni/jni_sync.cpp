@@ -172,7 +172,7 @@ jobjectArray ReportQuarantined(JNIEnv* env, const ds_sync_report* r) {
 jobject MakeReport(JNIEnv* env, const ds_sync_report* r) {
   JavaClass cls(env, "org/doorstep/SyncReport",
                 "([JZ[Lorg/doorstep/SyncReport$Conflict;[Lorg/doorstep/SyncReport$Quarantined;)V");
-  jlong counts[6] = {};
+  jlong counts[7] = {};
   if (r != nullptr) {
     counts[0] = static_cast<jlong>(ds_sync_report_changes_pushed(r));
     counts[1] = static_cast<jlong>(ds_sync_report_changes_pulled(r));
@@ -180,10 +180,11 @@ jobject MakeReport(JNIEnv* env, const ds_sync_report* r) {
     counts[3] = static_cast<jlong>(ds_sync_report_still_pending(r));
     counts[4] = static_cast<jlong>(ds_sync_report_bytes_sent(r));
     counts[5] = static_cast<jlong>(ds_sync_report_bytes_received(r));
+    counts[6] = static_cast<jlong>(ds_sync_report_records_purged(r));
   }
-  jlongArray count_array = cls.ok() ? env->NewLongArray(6) : nullptr;
+  jlongArray count_array = cls.ok() ? env->NewLongArray(7) : nullptr;
   if (count_array == nullptr) return nullptr;
-  env->SetLongArrayRegion(count_array, 0, 6, counts);
+  env->SetLongArrayRegion(count_array, 0, 7, counts);
   jobjectArray conflicts = ReportConflicts(env, r);
   jobjectArray quarantined = conflicts != nullptr ? ReportQuarantined(env, r) : nullptr;
   jobject out = nullptr;

@@ -230,6 +230,7 @@ struct ds_sync_report {
   uint64_t changes_pushed = 0;
   uint64_t changes_pulled = 0;
   uint64_t records_created = 0;
+  uint64_t records_purged = 0;
   uint64_t still_pending = 0;
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;

@@ -30,6 +30,7 @@ std::unique_ptr<ds_sync_report> Report(const sc::SyncResult& r) {
   report->changes_pushed = r.changes_pushed;
   report->changes_pulled = r.changes_pulled;
   report->records_created = r.records_created;
+  report->records_purged = r.records_purged;
   report->still_pending = r.still_pending;
   report->bytes_sent = r.bytes_sent;
   report->bytes_received = r.bytes_received;
@@ -125,6 +126,9 @@ uint64_t ds_sync_report_changes_pulled(const ds_sync_report* r) {
 }
 uint64_t ds_sync_report_records_created(const ds_sync_report* r) {
   return r == nullptr ? 0 : r->records_created;
+}
+uint64_t ds_sync_report_records_purged(const ds_sync_report* r) {
+  return r == nullptr ? 0 : r->records_purged;
 }
 uint64_t ds_sync_report_still_pending(const ds_sync_report* r) {
   return r == nullptr ? 0 : r->still_pending;

@@ -213,6 +213,18 @@ int RevokeDevice(ServerSession& session, const std::string& device_id) {
   return kExitOk;
 }
 
+int RescopeDevice(ServerSession& session, const std::string& device_id,
+                  const std::vector<std::string>& villages) {
+  auto row = Unwrap(session.Open(false).RescopeDevice(device_id, villages));
+  std::string list;
+  for (const auto& v : row.villages) list += (list.empty() ? "" : ",") + v;
+  session.out() << "device " << row.device_id << " (" << row.name << ", team " << row.team
+                << ") now holds villages " << list
+                << "; at its next sync it pulls the villages it gained and removes the records "
+                   "of the others (except changes it has not pushed yet)\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void RegisterSyncCommands(ServerCli& cli) {
@@ -230,6 +242,18 @@ void RegisterSyncCommands(ServerCli& cli) {
   cli.Add(devices, "revoke", "Revoke a lost or stolen device (refused from its next request)",
           [device_id](ServerSession& s) { return RevokeDevice(s, *device_id); })
       ->add_option("device", *device_id, "Device id (see `devices`)")
+      ->required();
+  auto rescope_id = std::make_shared<std::string>();
+  auto rescope_villages = std::make_shared<std::vector<std::string>>();
+  CLI::App* rescope = cli.Add(
+      devices, "rescope",
+      "Give a device other villages (it purges the records of the others at its next sync)",
+      [rescope_id, rescope_villages](ServerSession& s) {
+        return RescopeDevice(s, *rescope_id, *rescope_villages);
+      });
+  rescope->add_option("device", *rescope_id, "Device id (see `devices`)")->required();
+  rescope->add_option("--villages", *rescope_villages, "Villages, comma separated")
+      ->delimiter(',')
       ->required();
 }
 

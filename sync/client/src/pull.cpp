@@ -50,13 +50,15 @@ Status SyncClient::Run::Pull() {
   // those values at those versions). A batch in flight may have been applied unanswered; then
   // its values come back like anyone's.
   DS_ASSIGN_OR_RETURN(std::string inflight, store_.GetSyncValue(kKeyInflight));
+  // After a village came back (ApplyScope) the device's own writes there were purged: not left out.
+  DS_ASSIGN_OR_RETURN(std::string pull_whole, store_.GetSyncValue(kKeyPullWhole));
   bool forms_refreshed = false;
   for (;;) {
     if (cancelled()) return CancelledStatus("pull");
     v1::PullRequest request;
     request.set_cursor(cursor);
     request.set_page_size(options_.page_size);
-    request.set_skip_own_writes(inflight.empty());
+    request.set_skip_own_writes(inflight.empty() && pull_whole != "1");
     // The server's checksums ride on the last page when a comparison is due.
     request.set_want_checksums(ChecksumWanted(cursor) || result_.changes_pulled > 0);
     v1::PullPage page;
@@ -67,6 +69,15 @@ Status SyncClient::Run::Pull() {
     Status valid = ValidatePullPage(page);
     if (!valid.ok()) {
       return Status(Code::kCorruption, "POST /v1/pull: " + valid.message(), valid.where());
+    }
+    if (page.cursor_reset()) {
+      // The server never reached this cursor (its database restored from an older backup):
+      // its versions since then would be skipped for good, so the pull starts again from 0.
+      LogTo(client_.logger_, LogLevel::kWarning,
+            "the server's last version is below this device's pull cursor " +
+                std::to_string(cursor) + "; pulling this device's villages again from the start");
+      cursor = 0;
+      result_.cursor_reset = true;
     }
     if (page.more() && page.next_cursor() <= cursor) {
       return Status(Code::kCorruption,
@@ -91,6 +102,7 @@ Status SyncClient::Run::Pull() {
     if (page.next_cursor() > cursor) cursor = page.next_cursor();
     cursor_ = cursor;
     if (!page.more()) {
+      if (pull_whole == "1") DS_RETURN_IF_ERROR(store_.SetSyncValue(kKeyPullWhole, ""));
       // (A server that predates want_checksums sends none: the checksum step asks instead.)
       if (request.want_checksums() && page.checksums_size() > 0) {
         final_page_checksums_ = page.checksums();

@@ -125,7 +125,49 @@ Result<std::unique_ptr<Rpc>> OpenRpc(Store& store, HttpTransport& transport,
   return std::make_unique<Rpc>(transport, server, credential, encoding);
 }
 
-Result<size_t> InstallServerForms(Store& store, Rpc& rpc, CallStats* stats, bool conditional) {
+Result<ScopeChange> ApplyScope(Store& store, const v1::DeviceScope& scope) {
+  ScopeChange change;
+  change.villages.assign(scope.villages().begin(), scope.villages().end());
+  change.reviewer = scope.reviewer();
+  for (const auto& v : change.villages) {
+    if (v.empty() || v.find('\n') != std::string::npos) {
+      return Status(Code::kCorruption, "GET /v1/forms: a village name is empty or not one line",
+                    "device.villages");
+    }
+  }
+  DS_ASSIGN_OR_RETURN(std::string villages_text, store.GetSyncValue(kKeyVillages));
+  DS_ASSIGN_OR_RETURN(std::string reviewer_text, store.GetSyncValue(kKeyReviewer));
+  DS_ASSIGN_OR_RETURN(std::string team, store.GetSyncValue(kKeyTeam));
+  const std::vector<std::string> old = SplitLines(villages_text);
+  const bool old_reviewer = reviewer_text == "1";
+  const std::set<std::string> old_set(old.begin(), old.end());
+  const std::set<std::string> new_set(change.villages.begin(), change.villages.end());
+  if (old_set == new_set && old_reviewer == change.reviewer && team == scope.team()) {
+    return change;
+  }
+  change.changed = true;
+  const bool all_now = change.reviewer && change.villages.empty();
+  const bool all_before = old_reviewer && old.empty();
+  change.gained = (all_now && !all_before) ||
+                  std::any_of(new_set.begin(), new_set.end(),
+                              [&](const std::string& v) { return old_set.count(v) == 0; });
+  if (change.gained) {
+    // The gained village may hold records this device wrote and purged before (it held the
+    // village once): they come back only if the pull does not leave out its own writes.
+    DS_RETURN_IF_ERROR(store.SetSyncValue(kKeyPullWhole, "1"));
+    DS_RETURN_IF_ERROR(store.SetSyncValue(kKeyCursor, "0"));
+  }
+  if (!all_now) {
+    DS_ASSIGN_OR_RETURN(change.purged, store.PurgeOutOfScope(change.villages));
+  }
+  DS_RETURN_IF_ERROR(store.SetSyncValue(kKeyTeam, scope.team()));
+  DS_RETURN_IF_ERROR(store.SetSyncValue(kKeyReviewer, change.reviewer ? "1" : "0"));
+  DS_RETURN_IF_ERROR(store.SetSyncValue(kKeyVillages, JoinLines(scope.villages())));
+  return change;
+}
+
+Result<size_t> InstallServerForms(Store& store, Rpc& rpc, CallStats* stats, bool conditional,
+                                  ScopeChange* scope) {
   CallStats local;
   if (stats == nullptr) stats = &local;
   std::string etag;
@@ -150,6 +192,10 @@ Result<size_t> InstallServerForms(Store& store, Rpc& rpc, CallStats* stats, bool
                     installed.where());
     }
     if (!known) ++added;
+  }
+  if (list.has_device()) {
+    DS_ASSIGN_OR_RETURN(ScopeChange change, ApplyScope(store, list.device()));
+    if (scope != nullptr) *scope = std::move(change);
   }
   // Remembered only once every form is installed: a failure above fetches them whole next time.
   std::string answer_etag;

@@ -48,10 +48,24 @@ Result<size_t> SyncClient::Run::PushableInScope() {
 Status SyncClient::Run::Forms() {
   SetPhase(SyncPhase::kForms);
   CallStats stats;
-  auto added = InstallServerForms(store_, *rpc_, &stats);
+  ScopeChange scope;
+  auto added = InstallServerForms(store_, *rpc_, &stats, true, &scope);
   Count(stats);
   if (!added.ok()) return added.status();
   result_.forms_installed = *added;
+  if (scope.changed) {
+    enrollment_.villages = scope.villages;
+    enrollment_.reviewer = scope.reviewer;
+    result_.scope_changed = true;
+    result_.records_purged = scope.purged.records;
+    result_.photos_purged = scope.purged.blobs;
+    result_.purge_kept_unpushed = scope.purged.kept_unpushed;
+    LogTo(client_.logger_, LogLevel::kInfo,
+          "the township changed this device's villages (" +
+              std::to_string(scope.villages.size()) + " now); " +
+              std::to_string(scope.purged.records) + " records of other villages removed, " +
+              std::to_string(scope.purged.kept_unpushed) + " kept until their changes are pushed");
+  }
   return Status::Ok();
 }
 

@@ -25,8 +25,24 @@ Result<std::unique_ptr<Rpc>> OpenRpc(Store& store, HttpTransport& transport,
 // GET /v1/forms and install every version; returns how many were new to the store.
 // `conditional`: with If-None-Match, the ETag of the last installed answer (sync value
 // "forms_etag"); a 304 installs nothing.
+// When the answer carries the device's scope and it differs from the stored one, the new scope
+// is applied (ApplyScope) and described in `*scope` (when given).
+struct ScopeChange {
+  bool changed = false;
+  bool gained = false;  // a village (or the reviewer's every village) this device did not hold
+  std::vector<std::string> villages;
+  bool reviewer = false;
+  Store::PurgeResult purged;
+};
 Result<size_t> InstallServerForms(Store& store, Rpc& rpc, CallStats* stats = nullptr,
-                                  bool conditional = true);
+                                  bool conditional = true, ScopeChange* scope = nullptr);
+
+// A scope from the server (GET /v1/forms) that differs from the stored one: the pull cursor goes
+// back to 0 when a village was gained (its history is pulled whole), the records of villages lost
+// are purged (Store::PurgeOutOfScope: never unpushed work), then the new scope is stored. Each
+// step is its own transaction and the scope is stored last, so an interruption repeats the
+// steps at the next sync.
+Result<ScopeChange> ApplyScope(Store& store, const v1::DeviceScope& scope);
 
 // Local checksums against the server's (`server`: those of `villages`, or every village when
 // `all`).

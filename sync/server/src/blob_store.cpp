@@ -1,6 +1,7 @@
 // FileBlobStore: attachments as files, one per blob, appended under flock() (see blob_store.h).
 #include "doorstep/sync/server/blob_store.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -9,7 +10,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "doorstep/core/store.h"
 
@@ -100,7 +104,8 @@ BlobState CompleteState(uint64_t size) {
 
 }  // namespace
 
-Result<std::unique_ptr<FileBlobStore>> FileBlobStore::Open(const std::string& dir) {
+Result<std::unique_ptr<FileBlobStore>> FileBlobStore::Open(const std::string& dir,
+                                                           BlobStoreOptions options) {
   if (dir.empty()) return Status(Code::kInvalidArgument, "empty blob directory", "blobs");
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return IoError("cannot create the blob directory", dir);
@@ -109,7 +114,58 @@ Result<std::unique_ptr<FileBlobStore>> FileBlobStore::Open(const std::string& di
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return Status(Code::kIo, "the blob directory is not a directory", dir);
   }
-  return std::unique_ptr<FileBlobStore>(new FileBlobStore(dir));
+  std::unique_ptr<FileBlobStore> store(new FileBlobStore(dir, options));
+  DS_RETURN_IF_ERROR(store->SweepPartial().status());
+  return store;
+}
+
+Result<SweepResult> FileBlobStore::SweepPartial() {
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  last_sweep_s_.store(now);
+  std::vector<std::string> parts;
+  {
+    DIR* d = ::opendir(dir_.c_str());
+    if (d == nullptr) return IoError("cannot list the blob directory", dir_);
+    while (const dirent* e = ::readdir(d)) {
+      const std::string_view name(e->d_name);
+      if (name.size() == 64 + 5 && name.substr(64) == ".part") parts.emplace_back(name);
+    }
+    ::closedir(d);
+  }
+  SweepResult result;
+  for (const auto& name : parts) {
+    const std::string path = dir_ + "/" + name;
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) continue;  // completed or removed meanwhile
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) continue;
+    const auto size = static_cast<uint64_t>(st.st_size);
+    const bool old = now - static_cast<int64_t>(st.st_mtime) > options_.partial_max_age.count();
+    // Being written right now (locked): never removed, whatever its age.
+    if (old && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+      struct stat named {};
+      if (::stat(path.c_str(), &named) == 0 && named.st_ino == st.st_ino &&
+          named.st_dev == st.st_dev && ::unlink(path.c_str()) == 0) {
+        ++result.removed;
+        result.bytes += size;
+        continue;
+      }
+    }
+    result.partial_bytes += size;
+  }
+  if (result.removed > 0) DS_RETURN_IF_ERROR(SyncDir(dir_));
+  return result;
+}
+
+Status FileBlobStore::CheckPartialRoom(uint64_t size) {
+  DS_ASSIGN_OR_RETURN(SweepResult swept, SweepPartial());
+  if (swept.partial_bytes + size <= options_.max_partial_bytes) return Status::Ok();
+  return Status(Code::kUnavailable,
+                "the server holds " + std::to_string(swept.partial_bytes) +
+                    " bytes of unfinished uploads (limit " +
+                    std::to_string(options_.max_partial_bytes) +
+                    "); this photo is taken at a later sync",
+                "size");
 }
 
 std::string FileBlobStore::PathOf(const Digest& sha256, bool partial) const {
@@ -180,6 +236,16 @@ Result<AppendResult> FileBlobStore::Append(const Digest& sha256, uint64_t offset
       held = 0;
     }
     if (offset != held) return AppendResult{BlobState{held, 0, false}, true};
+    if (held == 0 && !bytes.empty()) {
+      // A new upload: room among the unfinished ones (this empty .part counts nothing).
+      Status room = CheckPartialRoom(size);
+      if (!room.ok()) {
+        ::unlink(part_path.c_str());
+        return room;
+      }
+    } else if (static_cast<int64_t>(std::time(nullptr)) - last_sweep_s_.load() > 3600) {
+      DS_RETURN_IF_ERROR(SweepPartial().status());
+    }
     DS_RETURN_IF_ERROR(WriteAll(fd.get(), bytes, hex));
     if (::fsync(fd.get()) != 0) return IoError("cannot sync the partial attachment", hex);
     held += bytes.size();

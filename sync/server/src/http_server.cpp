@@ -426,8 +426,8 @@ class HttpServer::Impl {
       });
     });
     server.Get("/v1/forms", [this](const Request& req, Response& res) {
-      Serve(req, res, nullptr, false, [&](const DeviceInfo&, const http::RequestBody&) {
-        AnswerForms(req, res);
+      Serve(req, res, nullptr, false, [&](const DeviceInfo& device, const http::RequestBody&) {
+        AnswerForms(req, res, device);
       });
     });
     server.Post("/v1/push", [this](const Request& req, Response& res, const ContentReader& rd) {
@@ -450,9 +450,9 @@ class HttpServer::Impl {
     });
   }
 
-  // The form pack, or 304 when the tablet already holds it.
-  void AnswerForms(const Request& req, Response& res) {
-    auto forms = service_->Forms();
+  // The form pack and the device's scope, or 304 when the tablet already holds both.
+  void AnswerForms(const Request& req, Response& res, const DeviceInfo& device) {
+    auto forms = service_->Forms(device);
     if (!forms.ok()) return Answer(req, res, forms);
     // The form pack changes rarely and is ~10 KB: a tablet that holds it (If-None-Match
     // with the ETag it was given) gets 304 and no body.

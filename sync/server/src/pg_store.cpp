@@ -161,7 +161,8 @@ Result<PullRows> PgServerStore::Pull(const PullQuery& q) {
       // The same snapshot (repeatable read): a version taken by a transaction not yet committed
       // is not counted here either (the counter row commits with it).
       auto last = c.Exec(tx, kPullLastVersion);
-      out.scanned_to = std::max(q.cursor, last.empty() ? int64_t{0} : last[0][0].as<int64_t>());
+      out.head = last.empty() ? int64_t{0} : last[0][0].as<int64_t>();
+      out.scanned_to = std::max(q.cursor, out.head);
     }
     // The headers, in the order their records first appear in the page.
     std::vector<RecordId> order;

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "doorstep/core/sha256.h"
+#include "doorstep/core/text_check.h"
 #include "doorstep/core/uuid.h"
 #include "doorstep/sync/checksum.h"
 #include "doorstep/sync/wire.h"
@@ -43,23 +44,36 @@ Result<std::string> SyncService::RandomHex(size_t bytes) {
   return ToHex(reinterpret_cast<const uint8_t*>(raw.data()), raw.size());
 }
 
-Result<EnrollmentToken> SyncService::CreateEnrollmentToken(const std::string& team,
-                                                           const std::vector<std::string>& villages,
-                                                           bool reviewer) {
-  if (team.empty()) return Status(Code::kInvalidArgument, "a team name is required", "team");
+namespace {
+
+// The villages of a token or a device: at least one unless a reviewer (who sees all), each a
+// non-empty single line of valid UTF-8 without control characters, none twice.
+Status CheckVillages(const std::vector<std::string>& villages, bool reviewer) {
   if (villages.empty() && !reviewer) {
     return Status(Code::kInvalidArgument, "at least one village is required", "villages");
   }
   std::set<std::string> seen;
-  for (const auto& v : villages) {
-    if (v.empty() || v.find('\n') != std::string::npos) {
-      return Status(Code::kInvalidArgument, "village names must be non-empty single lines",
-                    "villages");
+  for (size_t i = 0; i < villages.size(); ++i) {
+    const std::string& v = villages[i];
+    const std::string where = "villages[" + std::to_string(i) + "]";
+    if (v.empty() || v.size() > 256) {
+      return Status(Code::kInvalidArgument, "a village name must be 1 to 256 bytes", where);
     }
+    DS_RETURN_IF_ERROR(CheckText(v, where, "village name", /*allow_newlines=*/false));
     if (!seen.insert(v).second) {
-      return Status(Code::kInvalidArgument, "a village is listed twice", "villages");
+      return Status(Code::kInvalidArgument, "a village is listed twice", where);
     }
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<EnrollmentToken> SyncService::CreateEnrollmentToken(const std::string& team,
+                                                           const std::vector<std::string>& villages,
+                                                           bool reviewer) {
+  if (team.empty()) return Status(Code::kInvalidArgument, "a team name is required", "team");
+  DS_RETURN_IF_ERROR(CheckVillages(villages, reviewer));
   DS_ASSIGN_OR_RETURN(std::string token_text, RandomHex(16));
   EnrollmentToken token{std::move(token_text), team, villages, reviewer};
   const int64_t now = clock().NowMs();
@@ -193,6 +207,29 @@ Result<DeviceRow> SyncService::RevokeDevice(const std::string& device_id) {
   return revoked;
 }
 
+Result<DeviceRow> SyncService::RescopeDevice(const std::string& device_id,
+                                             const std::vector<std::string>& villages) {
+  auto rescoped = internal::RunTxn<DeviceRow>(
+      *store_, options_.max_attempts, [&](ServerTxn& txn) -> Result<DeviceRow> {
+        DS_ASSIGN_OR_RETURN(auto row, txn.GetDevice(device_id));
+        if (!row) return Status(Code::kNotFound, "no such device", device_id);
+        if (row->revoked()) {
+          return Status(Code::kFailedPrecondition,
+                        "the device is revoked; enroll the tablet again with a new token",
+                        device_id);
+        }
+        DS_RETURN_IF_ERROR(CheckVillages(villages, row->reviewer));
+        row->villages = villages;
+        DS_RETURN_IF_ERROR(txn.PutDevice(*row));
+        return *row;
+      });
+  if (rescoped.ok()) {
+    Log(LogLevel::kInfo, "device " + device_id + " now holds " +
+                             std::to_string(villages.size()) + " villages");
+  }
+  return rescoped;
+}
+
 Result<DeviceInfo> SyncService::Authenticate(std::string_view credential) {
   if (credential.empty()) return Status(Code::kNotFound, "no credential given");
   DS_ASSIGN_OR_RETURN(auto row, store_->FindDeviceByCredential(Sha256Of(credential)));
@@ -206,10 +243,14 @@ Result<DeviceInfo> SyncService::Authenticate(std::string_view credential) {
   return d;
 }
 
-Result<v1::FormList> SyncService::Forms() {
+Result<v1::FormList> SyncService::Forms(const DeviceInfo& device) {
   DS_ASSIGN_OR_RETURN(auto defs, store_->ListForms());
   v1::FormList list;
   for (auto& d : defs) *list.add_forms() = std::move(d);
+  v1::DeviceScope* scope = list.mutable_device();
+  scope->set_team(device.team);
+  for (const auto& v : device.villages) scope->add_villages(v);
+  scope->set_reviewer(device.reviewer);
   return list;
 }
 
@@ -251,6 +292,17 @@ Result<v1::PullPage> SyncService::Pull(const DeviceInfo& device, const v1::PullR
   if (skip_own) q.skip_pushed_by = device.device_id;
   DS_ASSIGN_OR_RETURN(PullRows rows, store_->Pull(q));
   v1::PullPage page;
+  if (!rows.more && request.cursor() > rows.head) {
+    // Nothing was ever written at this cursor: answering an empty page would leave the device
+    // skipping every version up to it for good. Start it again from 0 (applying known versions
+    // again changes nothing on the tablet).
+    Log(LogLevel::kWarning, "device " + device.device_id + " pulled from cursor " +
+                                std::to_string(request.cursor()) + " beyond the last version " +
+                                std::to_string(rows.head) + "; its pull starts again from 0");
+    q.cursor = 0;
+    DS_ASSIGN_OR_RETURN(rows, store_->Pull(q));
+    page.set_cursor_reset(true);
+  }
   Interner interner;
   size_t bytes = 0;
   size_t sent = 0;
@@ -279,7 +331,7 @@ Result<v1::PullPage> SyncService::Pull(const DeviceInfo& device, const v1::PullR
     h->set_form_version(r.form_version);
     h->set_scope(r.scope);
   }
-  int64_t next = rows.fields.empty() ? request.cursor() : rows.fields.back().version;
+  int64_t next = rows.fields.empty() ? q.cursor : rows.fields.back().version;
   if (skip_own) next = std::max(next, rows.scanned_to);
   page.set_next_cursor(next);
   page.set_more(rows.more);

@@ -177,7 +177,8 @@ Result<PullRows> SqliteServerStore::Pull(const PullQuery& q) {
       DS_ASSIGN_OR_RETURN(auto last,
                           db.Prepare("SELECT value FROM meta WHERE key = 'last_version'"));
       DS_ASSIGN_OR_RETURN(bool row, last.Step());
-      out.scanned_to = std::max(q.cursor, row ? last.Int(0) : int64_t{0});
+      out.head = row ? last.Int(0) : int64_t{0};
+      out.scanned_to = std::max(q.cursor, out.head);
     }
     std::set<RecordId> seen;
     for (const auto& f : out.fields) {

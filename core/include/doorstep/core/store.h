@@ -375,6 +375,18 @@ class Store {
   Status QuarantineRefused(const std::vector<PushAck>& refused);
   // Every change quarantined on this device or by the server, newest first.
   Result<std::vector<QuarantineEntry>> Quarantined();
+  // The records this device may no longer hold, removed in one transaction (the township moved
+  // it to other villages: `doorstep-server devices rescope`). A record goes when its scope
+  // (village) is set and not in `keep`, and it holds nothing the server lacks: no pending change
+  // and no change quarantined here. Its values, audit trail and server quarantine notes go with
+  // it, and the photos only it referred to once the server holds them. Records of forms without a
+  // scope field stay. `kept_unpushed` counts out-of-scope records kept for unpushed work.
+  struct PurgeResult {
+    size_t records = 0;
+    size_t blobs = 0;
+    size_t kept_unpushed = 0;
+  };
+  Result<PurgeResult> PurgeOutOfScope(const std::vector<std::string>& keep);
   // Applies one pull page in one transaction and stores `next_cursor` as the pull cursor in the
   // same transaction. Records are created from `records` when first seen (their form version must
   // be installed: kFailedPrecondition otherwise, and nothing is applied). A field with a pending

@@ -95,6 +95,8 @@ public struct SyncReport {
     public let changesPushed: UInt64
     public let changesPulled: UInt64
     public let recordsCreated: UInt64
+    /// Records of villages this device no longer holds (the township rescoped it).
+    public let recordsPurged: UInt64
     public let stillPending: UInt64
     public let bytesSent: UInt64
     public let bytesReceived: UInt64
@@ -106,6 +108,7 @@ public struct SyncReport {
         changesPushed = ds_sync_report_changes_pushed(r)
         changesPulled = ds_sync_report_changes_pulled(r)
         recordsCreated = ds_sync_report_records_created(r)
+        recordsPurged = ds_sync_report_records_purged(r)
         stillPending = ds_sync_report_still_pending(r)
         bytesSent = ds_sync_report_bytes_sent(r)
         bytesReceived = ds_sync_report_bytes_received(r)

@@ -450,6 +450,9 @@ DS_EXPORT void ds_sync_report_free(ds_sync_report* report);
 DS_EXPORT uint64_t ds_sync_report_changes_pushed(const ds_sync_report* report);
 DS_EXPORT uint64_t ds_sync_report_changes_pulled(const ds_sync_report* report);
 DS_EXPORT uint64_t ds_sync_report_records_created(const ds_sync_report* report);
+/* Records removed because the township moved this device to other villages (doorstep-server
+ * devices rescope): those of villages it no longer holds, never one with unpushed changes. */
+DS_EXPORT uint64_t ds_sync_report_records_purged(const ds_sync_report* report);
 DS_EXPORT uint64_t ds_sync_report_still_pending(const ds_sync_report* report);
 DS_EXPORT uint64_t ds_sync_report_bytes_sent(const ds_sync_report* report);
 DS_EXPORT uint64_t ds_sync_report_bytes_received(const ds_sync_report* report);

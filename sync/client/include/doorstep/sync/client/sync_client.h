@@ -10,6 +10,9 @@
 //               as is by the next sync so a retry after a lost answer is byte-identical and the
 //               server replays it
 //   cursor      pull cursor (ApplyPulled advances it)
+//   pull_whole  "1" until a pull from cursor 0 has finished that must also bring back this
+//               device's own writes (it purged some when the township took a village away, and
+//               may get that village back)
 //
 // A sync: (1) refreshes forms, (2) pushes pending changes of the device's villages in batches,
 // (3) pulls until the server has nothing more (even when the push failed, unless the credential
@@ -53,6 +56,7 @@ inline constexpr char kKeyReviewer[] = "reviewer";
 inline constexpr char kKeyBatchSeq[] = "batch_seq";
 inline constexpr char kKeyInflight[] = "inflight";
 inline constexpr char kKeyCursor[] = "cursor";
+inline constexpr char kKeyPullWhole[] = "pull_whole";
 // The pull cursor at which the last checksum comparison matched ("" after a mismatch).
 inline constexpr char kKeyVerifiedCursor[] = "verified_cursor";
 // The ETag of the last form pack installed from the server (GET /v1/forms, If-None-Match).
@@ -166,6 +170,14 @@ struct SyncResult {
   bool pull_skipped = false;  // credential refused, server unreachable, or cancelled
 
   size_t forms_installed = 0;
+  // The township changed this device's villages (doorstep-server devices rescope): the new
+  // scope is stored, villages gained are pulled whole, and the records of villages lost were
+  // removed (records_purged; photos_purged of theirs), except records with unpushed changes
+  // (purge_kept_unpushed: they stay until pushed, reported in out_of_scope).
+  bool scope_changed = false;
+  size_t records_purged = 0;
+  size_t photos_purged = 0;
+  size_t purge_kept_unpushed = 0;
   // push
   size_t batches_sent = 0;
   size_t batches_replayed = 0;  // the server had applied the batch before (a lost answer)
@@ -182,6 +194,9 @@ struct SyncResult {
   size_t still_pending = 0;  // pending changes left after the sync (all villages)
   // pull
   size_t pages_pulled = 0;
+  // The server was behind this device's pull cursor (restored from an older backup): the pull
+  // started again from 0.
+  bool cursor_reset = false;
   size_t changes_pulled = 0;
   size_t values_applied = 0;
   size_t kept_local = 0;

@@ -18,11 +18,19 @@
 // writing. A crash mid-chunk may leave a torn tail in the .part; the hash check at the end then
 // discards it and the device uploads again (never accepted wrong).
 //
+// Unfinished uploads are bounded: a new upload is refused with kUnavailable (HTTP 503: the tablet
+// tries again at a later sync) while the .part files hold more than
+// BlobStoreOptions::max_partial_bytes, and a .part file not written to for partial_max_age is
+// removed (a tablet that never came back; swept when the store opens, then at most once an hour
+// from Append, or by SweepPartial). A partial upload that is removed is simply uploaded again.
+//
 // Thread rules: a BlobStore is shared by every request thread; its methods may run concurrently
 // (FileBlobStore keeps no state besides the directory name; flock() serialises writers of one
 // blob across threads and processes, since each call opens its own descriptor).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -62,10 +70,23 @@ class BlobStore {
   virtual Result<std::string> Read(const Digest& sha256, uint64_t offset, size_t length) = 0;
 };
 
+struct BlobStoreOptions {
+  uint64_t max_partial_bytes = uint64_t{4} << 30;  // all .part files together
+  std::chrono::seconds partial_max_age{14 * 24 * 3600};
+};
+
+struct SweepResult {
+  size_t removed = 0;       // .part files removed
+  uint64_t bytes = 0;       // their bytes
+  uint64_t partial_bytes = 0;  // bytes of the .part files left
+};
+
 class FileBlobStore final : public BlobStore {
  public:
-  // Creates the directory (mode 0700) when missing. kIo when it cannot.
-  static Result<std::unique_ptr<FileBlobStore>> Open(const std::string& dir);
+  // Creates the directory (mode 0700) when missing and sweeps old partial uploads. kIo when it
+  // cannot.
+  static Result<std::unique_ptr<FileBlobStore>> Open(const std::string& dir,
+                                                     BlobStoreOptions options = {});
   // The default blob directory of a server database file: "<db>.blobs".
   static std::string DefaultDir(const std::string& db_path) { return db_path + ".blobs"; }
 
@@ -74,13 +95,23 @@ class FileBlobStore final : public BlobStore {
                               std::string_view bytes) override;
   Result<std::string> Read(const Digest& sha256, uint64_t offset, size_t length) override;
 
+  // Removes the .part files not written to for options.partial_max_age (a file being written,
+  // i.e. locked, is left alone) and counts the bytes of those left.
+  Result<SweepResult> SweepPartial();
+
   const std::string& dir() const { return dir_; }
 
  private:
-  explicit FileBlobStore(std::string dir) : dir_(std::move(dir)) {}
+  FileBlobStore(std::string dir, BlobStoreOptions options)
+      : dir_(std::move(dir)), options_(options) {}
   std::string PathOf(const Digest& sha256, bool partial) const;
+  // kUnavailable when starting an upload of `size` bytes would put the .part files over the
+  // limit (after a sweep).
+  Status CheckPartialRoom(uint64_t size);
 
   std::string dir_;
+  BlobStoreOptions options_;
+  std::atomic<int64_t> last_sweep_s_{0};
 };
 
 }  // namespace doorstep::sync::server

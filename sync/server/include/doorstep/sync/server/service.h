@@ -103,7 +103,8 @@ class SyncService {
   Result<v1::EnrollResponse> Enroll(const v1::EnrollRequest& request);
   // kNotFound for a missing or unknown credential.
   Result<DeviceInfo> Authenticate(std::string_view credential);
-  Result<v1::FormList> Forms();
+  // The form pack and the device's scope (team, villages, reviewer) as it is now.
+  Result<v1::FormList> Forms(const DeviceInfo& device);
   Result<v1::PushResult> Push(const DeviceInfo& device, const v1::ChangeSet& set);
   Result<v1::PullPage> Pull(const DeviceInfo& device, const v1::PullRequest& request);
   Result<v1::ChecksumResponse> Checksums(const DeviceInfo& device,
@@ -119,6 +120,13 @@ class SyncService {
   // synced before stays. Returns the device as it is now; kNotFound for an unknown id. To bring
   // the tablet back, enroll it again with a new token.
   Result<DeviceRow> RevokeDevice(const std::string& device_id);
+  // Gives a device other villages (a team moved, a village handed to another team). Its next sync
+  // learns them from GET /v1/forms: it pulls what it gained and purges the records of villages it
+  // lost, except those with changes it has not pushed yet. At least one village unless the
+  // device is a reviewer; every name checked like an enrollment's. kNotFound for an unknown id,
+  // kFailedPrecondition for a revoked device.
+  Result<DeviceRow> RescopeDevice(const std::string& device_id,
+                                  const std::vector<std::string>& villages);
 
   // The compiled form for a version (cached), or nullptr when it is not installed. Inside a
   // transaction pass it as `txn`: a cache miss then reads through it instead of taking a second

@@ -142,6 +142,8 @@ struct PullRows {
   // row's version when `more`, else the server's last version in the same read. A device's
   // cursor may move here even when every row was skipped.
   int64_t scanned_to = 0;
+  // When not `more`: the server's last version in the same read (0 for an empty store).
+  int64_t head = 0;
 };
 
 struct ConflictQuery {

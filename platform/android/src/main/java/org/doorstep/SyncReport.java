@@ -70,6 +70,7 @@ public final class SyncReport {
   private final long changesPushed;
   private final long changesPulled;
   private final long recordsCreated;
+  private final long recordsPurged;
   private final long stillPending;
   private final long bytesSent;
   private final long bytesReceived;
@@ -82,6 +83,7 @@ public final class SyncReport {
     this.changesPushed = counts[0];
     this.changesPulled = counts[1];
     this.recordsCreated = counts[2];
+    this.recordsPurged = counts[6];
     this.stillPending = counts[3];
     this.bytesSent = counts[4];
     this.bytesReceived = counts[5];
@@ -100,6 +102,11 @@ public final class SyncReport {
 
   public long recordsCreated() {
     return recordsCreated;
+  }
+
+  /** Records of villages this device no longer holds (the township rescoped it). */
+  public long recordsPurged() {
+    return recordsPurged;
   }
 
   public long stillPending() {
