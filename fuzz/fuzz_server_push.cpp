@@ -2,7 +2,7 @@
 // directory (on tmpfs when /dev/shm exists), with the household form installed and a team device
 // enrolled for one village: the input is a ChangeSet body (identity encoding), decoded and
 // validated as the HTTP layer does, then pushed. A bad change must be QUARANTINED or refused with
-// a Status; a crash, a sanitizer report or a store that fails its integrity check is a finding.
+// a Status; a crash, a sanitizer report or a new batch not answered change by change is a finding.
 // State carries over between inputs (later pushes meet earlier records, as on a real server).
 #include <unistd.h>
 

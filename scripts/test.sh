@@ -92,8 +92,10 @@ for v in "${variants[@]}"; do
     asan)
       # clang's ASan + UBSan, and with them the libFuzzer targets (fuzz/, docs/fuzzing.md): every
       # library carries coverage instrumentation, so one build serves the tests and the fuzzers.
-      CC=clang-14 CXX=clang++-14 build asan -DCMAKE_BUILD_TYPE=Debug \
-        -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DDOORSTEP_FUZZ=ON -DDOORSTEP_BUILD_BENCH=OFF
+      # (The compilers as cache variables: a build/asan configured with gcc before is redone.)
+      build asan -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+        -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DDOORSTEP_FUZZ=ON \
+        -DDOORSTEP_BUILD_BENCH=OFF
       pg_start
       # The crash trials (tests/sync/crash_test.cpp) run 300 times in plain, 100 here (ASan is ~3x
       # slower and finds memory errors in the first ones as well as in the last).

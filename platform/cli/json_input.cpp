@@ -38,6 +38,9 @@ nlohmann::json ParseJsonOrFail(std::string_view text, const std::string& what,
     }
     Fail(what + " '" + file + "': invalid JSON at byte " + std::to_string(offset) + " (line " +
          std::to_string(line) + ", column " + std::to_string(column) + "): " + Problem(e.what()));
+  } catch (const nlohmann::json::exception& e) {
+    // Not a syntax error but a value the parser cannot hold (a number like 1e400: out_of_range).
+    Fail(what + " '" + file + "': unusable JSON: " + Problem(e.what()));
   }
 }
 

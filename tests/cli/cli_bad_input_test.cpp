@@ -1,6 +1,7 @@
 // Bad input at the command line (docs/bad-input.md): text that is not UTF-8, files that are too
 // big or not stores, half-good form installs, unknown commands, absurd counts.
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "cli_harness.h"
 
@@ -65,6 +66,17 @@ TEST_CASE("input files have size limits", "[cli][bad-input]") {
   Run dir = cli({"form", "install", cli.dir().path().string()});
   CHECK(dir.code == 1);
   CHECK(Contains(dir.err, "is a directory"));
+  // A number no double holds is valid JSON syntax but not a coordinate (it escaped as an
+  // internal error before).
+  const std::string huge = cli.dir().File("huge.json");
+  {
+    std::ofstream out(huge);
+    out << R"([[{"x": 1e400, "y": 1, "t": 0}]])";
+  }
+  Run overflow = cli({"sign", id, "sig_head", "--signer", "彭福娥", "--strokes", huge});
+  CHECK(overflow.code == 1);
+  CHECK(Contains(overflow.err, "strokes file '" + huge + "': unusable JSON"));
+  CHECK_FALSE(Contains(overflow.err, "internal error"));
 }
 
 TEST_CASE("files that are not stores are named for what they are", "[cli][bad-input]") {

@@ -427,3 +427,40 @@ TEST_CASE("a purge of villages no longer held keeps unpushed work and photos sti
   REQUIRE(twice.ok());
   CHECK(twice->records == 0);
 }
+
+TEST_CASE("values at versions a restored server lost become pending again", "[core][sync]") {
+  PhotoStore t;
+  Store& store = *t.store;
+  const RecordId a = t.NewRecord("坪新冲村");
+  REQUIRE(store.SetValue(a, "head_name", Text("王秀英")).ok());
+  AckAll(store, a);  // versions 101.. (@form, @state, village, head_name)
+  REQUIRE(store.PendingChanges().value().empty());
+  auto versions = [&]() {
+    std::map<std::string, int64_t> out;
+    auto rec = store.GetRecord(a);
+    REQUIRE(rec.ok());
+    for (const auto& v : rec->values) out[v.path] = v.version;
+    return out;
+  };
+  const auto before = versions();
+  int64_t top = 0;
+  for (const auto& [path, version] : before) top = std::max(top, version);
+  REQUIRE(top > 102);
+  auto n = store.RepushAbove(102);
+  INFO(n.status().ToString());
+  REQUIRE(n.ok());
+  size_t expected = 0;
+  for (const auto& [path, version] : before) expected += version > 102 ? 1 : 0;
+  CHECK(*n == expected);
+  const auto after = versions();
+  for (const auto& [path, version] : before) {
+    INFO(path);
+    CHECK(after.at(path) == (version > 102 ? 0 : version));
+  }
+  auto pending = store.PendingChanges();
+  REQUIRE(pending.ok());
+  CHECK(pending->size() == expected);
+  for (const auto& e : *pending) CHECK(e.base_version == 0);
+  CHECK(store.RepushAbove(102).value() == 0);  // idempotent
+  CHECK(store.IntegrityCheck().value() == "ok");
+}

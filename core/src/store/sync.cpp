@@ -422,6 +422,34 @@ Result<Store::PurgeResult> Store::PurgeOutOfScope(const std::vector<std::string>
   return result;
 }
 
+Result<size_t> Store::RepushAbove(int64_t head) {
+  auto& db = *impl_->db;
+  DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(db));
+  std::vector<std::pair<std::string, std::string>> rows;  // record id bytes, path
+  {
+    DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT record_id, path FROM value WHERE version > ? ORDER BY record_id, path"));
+    st.Bind(1, head);
+    for (;;) {
+      DS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      rows.emplace_back(std::string(st.Blob(0)), std::string(st.Text(1)));
+    }
+  }
+  for (const auto& [rid, path] : rows) {
+    DS_ASSIGN_OR_RETURN(auto upd, db.Prepare(
+        "UPDATE value SET version = 0, pending = coalesce(pending, ?) "
+        "WHERE record_id = ? AND path = ?"));
+    DS_RETURN_IF_ERROR(upd.Bind(1, impl_->next_outbox_seq).BindBlob(2, rid).Bind(3, path).Run());
+    DS_ASSIGN_OR_RETURN(auto ob, db.Prepare(
+        "INSERT OR IGNORE INTO outbox(record_id, seq) VALUES(?, ?)"));
+    DS_RETURN_IF_ERROR(ob.BindBlob(1, rid).Bind(2, impl_->next_outbox_seq).Run());
+    ++impl_->next_outbox_seq;
+  }
+  DS_RETURN_IF_ERROR(txn->Commit());
+  return rows.size();
+}
+
 Result<std::vector<QuarantineEntry>> Store::Quarantined() {
   DS_ASSIGN_OR_RETURN(auto st, impl_->db->Prepare(
       "SELECT id, record_id, path, hlc, by_server, reason, at_ms FROM quarantine "

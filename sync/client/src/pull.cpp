@@ -78,6 +78,8 @@ Status SyncClient::Run::Pull() {
                 std::to_string(cursor) + "; pulling this device's villages again from the start");
       cursor = 0;
       result_.cursor_reset = true;
+      // Values this device holds at versions the server no longer has: pushed again next sync.
+      DS_ASSIGN_OR_RETURN(result_.values_repushed, store_.RepushAbove(page.head()));
     }
     if (page.more() && page.next_cursor() <= cursor) {
       return Status(Code::kCorruption,

@@ -146,8 +146,9 @@ Result<ScopeChange> ApplyScope(Store& store, const v1::DeviceScope& scope) {
     return change;
   }
   change.changed = true;
-  const bool all_now = change.reviewer && change.villages.empty();
-  const bool all_before = old_reviewer && old.empty();
+  // A reviewer pulls every village whatever its list (the server's rule): nothing to purge.
+  const bool all_now = change.reviewer;
+  const bool all_before = old_reviewer;
   change.gained = (all_now && !all_before) ||
                   std::any_of(new_set.begin(), new_set.end(),
                               [&](const std::string& v) { return old_set.count(v) == 0; });
@@ -194,8 +195,14 @@ Result<size_t> InstallServerForms(Store& store, Rpc& rpc, CallStats* stats, bool
     if (!known) ++added;
   }
   if (list.has_device()) {
-    DS_ASSIGN_OR_RETURN(ScopeChange change, ApplyScope(store, list.device()));
-    if (scope != nullptr) *scope = std::move(change);
+    if (scope == nullptr) {
+      // Forms fetched again in the middle of a pull (a page named an unknown form version): a
+      // new scope now would move the cursor under the pull. The pack is installed, but the
+      // answer is not remembered, so the next sync's forms step fetches it again and applies
+      // the scope before anything else.
+      return added;
+    }
+    DS_ASSIGN_OR_RETURN(*scope, ApplyScope(store, list.device()));
   }
   // Remembered only once every form is installed: a failure above fetches them whole next time.
   std::string answer_etag;
@@ -250,7 +257,8 @@ Result<Enrollment> SyncClient::Enroll(const std::string& server_url, const std::
   e.villages.assign(answer.villages().begin(), answer.villages().end());
   e.reviewer = answer.reviewer();
   Rpc rpc(transport_, server, answer.credential());
-  auto forms = InstallServerForms(store_, rpc);
+  ScopeChange unchanged;  // the scope just stored: nothing to change
+  auto forms = InstallServerForms(store_, rpc, nullptr, true, &unchanged);
   if (!forms.ok()) {
     return Status(forms.status().code(),
                   "enrolled as device " + e.device_id +
@@ -273,7 +281,8 @@ Result<size_t> SyncClient::RefreshForms(const std::atomic<bool>* cancel) {
   CloseWhenDone close(transport_);
   DS_ASSIGN_OR_RETURN(auto rpc, OpenRpc(store_, transport_));
   rpc->set_cancel(cancel);
-  return InstallServerForms(store_, *rpc);
+  ScopeChange scope;
+  return InstallServerForms(store_, *rpc, nullptr, true, &scope);
 }
 
 Result<std::vector<ScopeCheck>> SyncClient::CompareChecksums(const std::atomic<bool>* cancel) {

@@ -26,7 +26,8 @@ Result<std::unique_ptr<Rpc>> OpenRpc(Store& store, HttpTransport& transport,
 // `conditional`: with If-None-Match, the ETag of the last installed answer (sync value
 // "forms_etag"); a 304 installs nothing.
 // When the answer carries the device's scope and it differs from the stored one, the new scope
-// is applied (ApplyScope) and described in `*scope` (when given).
+// is applied (ApplyScope) and described in `*scope`. Without `scope` (forms fetched again in the
+// middle of a pull) the scope is left for the next sync and the answer's ETag is not stored.
 struct ScopeChange {
   bool changed = false;
   bool gained = false;  // a village (or the reviewer's every village) this device did not hold

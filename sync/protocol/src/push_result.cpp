@@ -2,6 +2,7 @@
 #include "doorstep/sync/push_result.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,9 @@ void CompactPushResult(v1::PushResult* result) {
       *kept.Add() = std::move(r);
       continue;
     }
+    // (A run never extends past the largest version: the sum below stays in range.)
     const bool extends = run != nullptr && r.index() == run->first_index() + run->count() &&
+                         run->first_version() <= INT64_MAX - int64_t{run->count()} &&
                          r.version() == run->first_version() + run->count();
     if (!extends) {
       run = result->add_accepted();
@@ -61,6 +64,9 @@ Status ExpandPushResult(v1::PushResult* result, int change_count) {
     const v1::AcceptedRun& run = result->accepted(i);
     const std::string where = "accepted[" + std::to_string(i) + "]";
     if (run.count() == 0) return Status(Code::kCorruption, "empty accepted run", where);
+    if (run.first_version() < 1 || run.first_version() > INT64_MAX - int64_t{run.count() - 1}) {
+      return Status(Code::kCorruption, "accepted run with versions out of range", where);
+    }
     for (uint32_t k = 0; k < run.count(); ++k) {
       const uint64_t index = uint64_t{run.first_index()} + k;
       DS_RETURN_IF_ERROR(mark(index, where));

@@ -139,10 +139,15 @@ Result<SweepResult> FileBlobStore::SweepPartial() {
     if (fd.get() < 0) continue;  // completed or removed meanwhile
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) continue;
-    const auto size = static_cast<uint64_t>(st.st_size);
-    const bool old = now - static_cast<int64_t>(st.st_mtime) > options_.partial_max_age.count();
-    // Being written right now (locked): never removed, whatever its age.
-    if (old && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+    auto size = static_cast<uint64_t>(st.st_size);
+    const auto is_old = [&](const struct stat& s) {
+      return now - static_cast<int64_t>(s.st_mtime) > options_.partial_max_age.count();
+    };
+    // Being written right now (locked): never removed, whatever its age. Once locked, looked at
+    // again: a chunk may have arrived between the first look and the lock.
+    if (is_old(st) && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0 && ::fstat(fd.get(), &st) == 0 &&
+        is_old(st)) {
+      size = static_cast<uint64_t>(st.st_size);
       struct stat named {};
       if (::stat(path.c_str(), &named) == 0 && named.st_ino == st.st_ino &&
           named.st_dev == st.st_dev && ::unlink(path.c_str()) == 0) {

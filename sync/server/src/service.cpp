@@ -299,9 +299,11 @@ Result<v1::PullPage> SyncService::Pull(const DeviceInfo& device, const v1::PullR
     Log(LogLevel::kWarning, "device " + device.device_id + " pulled from cursor " +
                                 std::to_string(request.cursor()) + " beyond the last version " +
                                 std::to_string(rows.head) + "; its pull starts again from 0");
+    const int64_t head = rows.head;
     q.cursor = 0;
     DS_ASSIGN_OR_RETURN(rows, store_->Pull(q));
     page.set_cursor_reset(true);
+    page.set_head(head);
   }
   Interner interner;
   size_t bytes = 0;

@@ -387,6 +387,12 @@ class Store {
     size_t kept_unpushed = 0;
   };
   Result<PurgeResult> PurgeOutOfScope(const std::vector<std::string>& keep);
+  // The server's history ends at `head` (its database was restored from an older backup): every
+  // value this store holds at a server version above it is one the server lost. In one
+  // transaction, each such value forgets its version and becomes pending again, so the next push
+  // gives it back to the server (where a later write of the same field meets it as a conflict).
+  // Returns how many values. Idempotent.
+  Result<size_t> RepushAbove(int64_t head);
   // Applies one pull page in one transaction and stores `next_cursor` as the pull cursor in the
   // same transaction. Records are created from `records` when first seen (their form version must
   // be installed: kFailedPrecondition otherwise, and nothing is applied). A field with a pending

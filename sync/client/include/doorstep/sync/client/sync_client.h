@@ -197,6 +197,7 @@ struct SyncResult {
   // The server was behind this device's pull cursor (restored from an older backup): the pull
   // started again from 0.
   bool cursor_reset = false;
+  size_t values_repushed = 0;  // values the server lost, pending again (pushed at the next sync)
   size_t changes_pulled = 0;
   size_t values_applied = 0;
   size_t kept_local = 0;

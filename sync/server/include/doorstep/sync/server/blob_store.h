@@ -23,6 +23,8 @@
 // BlobStoreOptions::max_partial_bytes, and a .part file not written to for partial_max_age is
 // removed (a tablet that never came back; swept when the store opens, then at most once an hour
 // from Append, or by SweepPartial). A partial upload that is removed is simply uploaded again.
+// The limit is checked when an upload starts, without a lock over the directory: uploads started
+// at the same moment may pass it by up to one attachment (20 MiB) each.
 //
 // Thread rules: a BlobStore is shared by every request thread; its methods may run concurrently
 // (FileBlobStore keeps no state besides the directory name; flock() serialises writers of one
