@@ -1,12 +1,14 @@
 #!/bin/sh
 # Builds and runs a tiny C program with the flags of the build tree's pkg-config file
-# (doorstep-uninstalled.pc):  pkg_config_test.sh PKG_CONFIG CC LIBDIR [EXTRA_FLAGS]
-# EXTRA_FLAGS: the build's own (a sanitizer build's library needs the sanitizer runtime first).
+# (doorstep-uninstalled.pc):  pkg_config_test.sh PKG_CONFIG CC LIBDIR [EXTRA_FLAGS [LAST_FLAGS]]
+# EXTRA_FLAGS: the build's own (a sanitizer build's library needs the sanitizer runtime first);
+# LAST_FLAGS after the libraries (clang's UBSan: its C++ runtime part and libstdc++).
 set -eu
 pkg_config=$1
 cc=$2
 libdir=$3
 extra=${4:-}
+last=${5:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/doorstep-pc.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cat >"$work/hello.c" <<'C'
@@ -23,5 +25,5 @@ C
 flags=$(PKG_CONFIG_PATH="$libdir" "$pkg_config" --cflags --libs doorstep-uninstalled)
 echo "pkg-config doorstep-uninstalled: $flags"
 # shellcheck disable=SC2086
-"$cc" -std=c99 -Wall -Werror $extra -o "$work/hello" "$work/hello.c" $flags
+"$cc" -std=c99 -Wall -Werror $extra -o "$work/hello" "$work/hello.c" $flags $last
 LD_LIBRARY_PATH="$libdir" "$work/hello"
