@@ -264,6 +264,14 @@ TEST_CASE("parse errors name the problem and its column", "[core][expr]") {
       {"1 + \xFF", 5, "unexpected byte 0xFF"},
       {"regex(${a}, '[a-')", 13, "invalid regex pattern"},
       {"regex(${a}, '(a')", 13, "invalid regex pattern: unmatched '(' or ')'"},
+      // Numbers libstdc++ would read into a long unchecked (found by fuzz_expression: signed
+      // overflow inside std::regex), in a back-reference or a count, also unclosed or bracketed.
+      {"regex(${a}, 'a\\6666666686666666666')", 13, "back-references are not supported"},
+      {"regex(${a}, '(a)\\1')", 13, "back-references are not supported"},
+      {"regex(${a}, '[\\12]')", 13, "back-references are not supported"},
+      {"regex(${a}, 'a{66666666666666666666}')", 13, "repetition count too large"},
+      {"regex(${a}, 'a{1,6666666666666}')", 13, "repetition count too large"},
+      {"regex(${a}, 'a{6666666666666')", 13, "repetition count too large"},
   };
   for (const Case& c : cases) {
     INFO("expression: " << c.text);

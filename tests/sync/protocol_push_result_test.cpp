@@ -1,5 +1,6 @@
 // Push answers in short form: CompactPushResult / ExpandPushResult (push_result.h).
 #include <catch2/catch.hpp>
+#include <cstdint>
 
 #include "doorstep/sync/push_result.h"
 
@@ -84,6 +85,21 @@ TEST_CASE("an expanded push answer must name each change of the batch once", "[s
     Status s = ExpandPushResult(&r, 10);
     CHECK(s.code() == Code::kCorruption);
     CHECK_THAT(s.message(), Catch::Contains("empty accepted run"));
+  }
+  SECTION("versions out of range") {
+    r.mutable_accepted(0)->set_first_version(INT64_MAX - 1);  // the third would overflow
+    Status s = ExpandPushResult(&r, 10);
+    CHECK(s.code() == Code::kCorruption);
+    CHECK(s.where() == "accepted[0]");
+    CHECK_THAT(s.message(), Catch::Contains("versions out of range"));
+    r.mutable_accepted(0)->set_first_version(0);
+    CHECK(ExpandPushResult(&r, 10).code() == Code::kCorruption);
+  }
+  SECTION("an accepted change without a version (found by fuzz_push_answer)") {
+    *r.add_results() = Accepted(0, 0);
+    Status s = ExpandPushResult(&r, 10);
+    CHECK(s.code() == Code::kCorruption);
+    CHECK(s.where() == "results[0].version");
   }
   SECTION("in range") {
     REQUIRE(ExpandPushResult(&r, 5).ok());

@@ -147,6 +147,33 @@ int64_t EstimateWeight(std::string_view p) {
   return w.Total();
 }
 
+// What std::regex must never be given (found by fuzz_expression): libstdc++ reads the number of
+// a back-reference (\123...) or of a {n,m} count into a long without a bound, so a long digit run
+// there is undefined behaviour (signed overflow) inside the library, before it can refuse the
+// pattern. Back-references are refused anyway (nosubs); counts are bounded by the weight check,
+// which saturates; so a digit after '\' (but a lone \0, the NUL escape) and a count of more than
+// six digits are refused here, inside brackets too.
+const char* UnsafeNumber(std::string_view p) {
+  auto digit = [&](size_t k) { return k < p.size() && p[k] >= '0' && p[k] <= '9'; };
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '\\') {
+      if (digit(i + 1) && !(p[i + 1] == '0' && !digit(i + 2))) {
+        return "back-references are not supported";
+      }
+      ++i;  // the escaped character
+    } else if (p[i] == '{') {
+      size_t j = i + 1;
+      for (int run = 0; run < 2; ++run) {
+        size_t from = j;
+        while (digit(j)) ++j;
+        if (j - from > 6) return "repetition count too large";
+        if (j < p.size() && p[j] == ',') ++j; else break;
+      }
+    }
+  }
+  return nullptr;
+}
+
 std::string Explain(const std::regex_error& e) {
   namespace rc = std::regex_constants;
   switch (e.code()) {
@@ -186,6 +213,10 @@ std::string Explain(const std::regex_error& e) {
 std::shared_ptr<const CompiledRegex> CompileRegex(std::string_view pattern, std::string* error) {
   if (pattern.size() > kMaxRegexPattern) {
     *error = "regex pattern longer than " + std::to_string(kMaxRegexPattern) + " bytes";
+    return nullptr;
+  }
+  if (const char* unsafe = UnsafeNumber(pattern)) {
+    *error = std::string("invalid regex pattern: ") + unsafe;
     return nullptr;
   }
   if (EstimateWeight(pattern) > kMaxRegexWeight) {

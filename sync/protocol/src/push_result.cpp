@@ -57,8 +57,13 @@ Status ExpandPushResult(v1::PushResult* result, int change_count) {
     return Status::Ok();
   };
   for (int i = 0; i < result->results_size(); ++i) {
-    DS_RETURN_IF_ERROR(
-        mark(result->results(i).index(), "results[" + std::to_string(i) + "].index"));
+    const v1::ChangeResult& r = result->results(i);
+    DS_RETURN_IF_ERROR(mark(r.index(), "results[" + std::to_string(i) + "].index"));
+    if (r.outcome() == v1::ChangeResult::ACCEPTED && r.version() < 1) {
+      // The server numbers every accepted change from 1 up.
+      return Status(Code::kCorruption, "accepted change without a version",
+                    "results[" + std::to_string(i) + "].version");
+    }
   }
   for (int i = 0; i < result->accepted_size(); ++i) {
     const v1::AcceptedRun& run = result->accepted(i);
