@@ -39,7 +39,8 @@ for t in "${targets[@]}"; do
     tail -40 "$log"
     echo "fuzz: reproduce with: $bin $artifacts/$t-<file>"
   fi
-  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo "?")
+  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | tail -1 | grep -oE '[0-9]+$' \
+         || echo "?")
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo "?")
   seeds=$(find "fuzz/corpus/$t" -type f | wc -l)
   found=$(find "$scratch/$t" -type f | wc -l)
