@@ -174,22 +174,13 @@ Result<std::vector<BlobInfo>> Store::PendingUploads() {
     }
   }
   if (pending.empty()) return pending;  // the usual case costs one index lookup
-  // The blobs that live values refer to. A serialized v1::Value holding an attachment starts with
-  // the tag of field 9, length-delimited (0x4A): the only field of the oneof that is set. Cleared
-  // values are empty and never match.
+  // The blobs that live values refer to (Impl::CollectAttachmentHashes).
   std::set<std::string> referenced;
   {
     DS_ASSIGN_OR_RETURN(auto st, db.Prepare(
         "SELECT v.value FROM value v JOIN record r ON r.id = v.record_id "
         "WHERE r.deleted = 0 AND substr(v.value, 1, 1) = x'4A'"));
-    for (;;) {
-      DS_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      std::string_view bytes = st.Blob(0);
-      v1::Value value;
-      if (!value.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) continue;
-      if (value.has_attachment()) referenced.insert(value.attachment().sha256());
-    }
+    DS_RETURN_IF_ERROR(Impl::CollectAttachmentHashes(st, &referenced));
   }
   std::erase_if(pending, [&](const BlobInfo& b) { return referenced.count(b.sha256) == 0; });
   return pending;
@@ -269,6 +260,19 @@ Status Store::SaveFetchedBlob(const std::string& sha256, std::string_view bytes,
   DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(*impl_->db));
   DS_RETURN_IF_ERROR(InsertBlob(*impl_, bytes, media_type, {}, true).status());
   return txn->Commit();
+}
+
+Status Store::Impl::CollectAttachmentHashes(store::Stmt& st, std::set<std::string>* out) {
+  for (;;) {
+    DS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Ok();
+    std::string_view bytes = st.Blob(0);
+    v1::Value value;
+    if (value.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
+        value.has_attachment()) {
+      out->insert(value.attachment().sha256());
+    }
+  }
 }
 
 }  // namespace doorstep

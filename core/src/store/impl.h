@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "doorstep/core/store.h"
@@ -97,6 +98,11 @@ class Store::Impl {
   Result<std::pair<bool, std::string>> PushScope(const RecordId& id);
   // The record's scope value ("" when its form has no scope field or the field is empty).
   Result<std::string> ScopeOfId(const RecordId& id);
+  // Steps `st` (column 0: serialized values) and adds the SHA-256 of every attachment among them
+  // to `out`. Statements select attachment values cheaply with substr(value, 1, 1) = x'4A': a
+  // serialized v1::Value holding an attachment starts with the tag of field 9, length-delimited,
+  // the only field of the oneof that is set (cleared values are empty and never match).
+  static Status CollectAttachmentHashes(store::Stmt& st, std::set<std::string>* out);
   // kFailedPrecondition naming `path` when the store holds no blob with the attachment's hash.
   Status RequireBlob(const v1::Attachment& attachment, const std::string& path);
 };
