@@ -14,6 +14,7 @@
 #include "doorstep/registry/poverty_line.h"
 #include "doorstep/registry/quality.h"
 #include "doorstep/registry/report.h"
+#include "doorstep/registry/resident_id.h"
 #include "doorstep/registry/sample.h"
 
 namespace doorstep::registry {
@@ -43,7 +44,75 @@ Township Filter(const Township& t, const std::vector<std::string>& villages) {
   return out;
 }
 
+bool Blank(const std::string& s) {
+  return s.find_first_not_of(" \t") == std::string::npos;
+}
+
+// The sample's place options: a county code the resident IDs and the poverty lines know, names
+// that are there and village names that are unique and as many as the villages.
+Status CheckPlace(const SampleRequest& request, int villages) {
+  const std::string& code = request.county_code;
+  const bool digits = code.size() == 6 && code.find_first_not_of("0123456789") == std::string::npos;
+  if (!code.empty() && !(digits && IsProvinceCode(code.substr(0, 2)))) {
+    return Status(Code::kInvalidArgument,
+                  "must be 6 digits starting with a province code (11-15, 21-23, 31-37, 41-46, "
+                  "50-54, 61-65, 71, 81, 82), e.g. 522631; got \"" +
+                      code + "\"",
+                  "--county-code");
+  }
+  if (!request.county.empty() && Blank(request.county)) {
+    return Status(Code::kInvalidArgument, "must not be blank", "--county");
+  }
+  if (!request.township.empty() && Blank(request.township)) {
+    return Status(Code::kInvalidArgument, "must not be blank", "--township");
+  }
+  const std::vector<std::string>& names = request.village_names;
+  if (names.empty()) return Status::Ok();
+  if (static_cast<int>(names.size()) != villages) {
+    return Status(Code::kInvalidArgument,
+                  "gives " + std::to_string(names.size()) + " names but --villages is " +
+                      std::to_string(villages),
+                  "--villages-names");
+  }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (Blank(names[i])) {
+      return Status(Code::kInvalidArgument, "village name " + std::to_string(i + 1) + " is empty",
+                    "--villages-names");
+    }
+    if (!seen.insert(names[i]).second) {
+      return Status(Code::kInvalidArgument, "village name \"" + names[i] + "\" is given twice",
+                    "--villages-names");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+std::vector<std::string> SplitVillageNames(const std::string& list) {
+  std::vector<std::string> names;
+  std::string current;
+  auto flush = [&] {
+    const size_t begin = current.find_first_not_of(" \t");
+    const size_t end = current.find_last_not_of(" \t");
+    names.push_back(begin == std::string::npos ? "" : current.substr(begin, end - begin + 1));
+    current.clear();
+  };
+  for (size_t i = 0; i < list.size();) {
+    if (list[i] == ',') {
+      flush();
+      ++i;
+    } else if (list.compare(i, 3, "，") == 0 || list.compare(i, 3, "、") == 0) {
+      flush();
+      i += 3;
+    } else {
+      current += list[i++];
+    }
+  }
+  flush();
+  return names;
+}
 
 Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
   const std::string tmp = path + ".tmp";
@@ -74,6 +143,7 @@ Result<size_t> RunProblems(const Township& township, const ProblemsRequest& requ
   QualityOptions options;
   options.today = request.today;
   options.max_visit_age_days = request.max_visit_age_days;
+  options.max_assistance_gap_days = request.max_assistance_gap_days;
   options.far_above_factor = request.far_above_factor;
   options.max_per_capita_yuan = request.max_per_capita_yuan;
   options.lines = &lines;
@@ -93,7 +163,7 @@ Result<size_t> RunProblems(const Township& township, const ProblemsRequest& requ
 
 Status RunReport(const Township& township, const ReportRequest& request, std::ostream& out) {
   if (request.year <= 0) return Status(Code::kInvalidArgument, "year is required", "year");
-  const TownshipReport report = BuildReport(Filter(township, request.villages), request.year);
+  const TownshipReport report = BuildReport(Filter(township, request.villages), request.year, request.as_of);
   out << ReportText(report);
   if (!request.csv_file.empty()) {
     DS_RETURN_IF_ERROR(WriteFileAtomically(request.csv_file, ReportCsv(report)));
@@ -103,17 +173,26 @@ Status RunReport(const Township& township, const ReportRequest& request, std::os
 }
 
 Status RunSample(const SampleRequest& request, std::ostream& out) {
-  if (request.villages < 1 || request.villages > 1000) {
+  int villages = request.villages != 0 ? request.villages : 14;
+  if (request.villages == 0 && !request.village_names.empty()) {
+    villages = static_cast<int>(request.village_names.size());
+  }
+  if (villages < 1 || villages > 1000) {
     return Status(Code::kInvalidArgument, "must be between 1 and 1000", "villages");
   }
-  if (request.households < request.villages || request.households > 1000000) {
+  DS_RETURN_IF_ERROR(CheckPlace(request, villages));
+  if (request.households < villages || request.households > 1000000) {
     return Status(Code::kInvalidArgument, "must be between the village count and 1000000",
                   "households");
   }
   if (request.out_file.empty()) return Status(Code::kInvalidArgument, "is required", "out");
   SampleOptions options;
-  options.villages = request.villages;
+  options.villages = villages;
   options.households = request.households;
+  if (!request.county.empty()) options.county = request.county;
+  if (!request.county_code.empty()) options.county_code = request.county_code;
+  if (!request.township.empty()) options.township = request.township;
+  options.village_names = request.village_names;
   options.seed = request.seed;
   options.plant_problems = request.plant_problems;
   if (request.today != kNoDay) options.today = request.today;
@@ -128,7 +207,8 @@ Status RunSample(const SampleRequest& request, std::ostream& out) {
   DS_RETURN_IF_ERROR(WriteFileAtomically(request.out_file, lines));
   size_t people = 0;
   for (const auto& h : sample.township.households) people += h.members.size();
-  out << "样本乡镇 (seed " << request.seed << "): " << sample.township.villages.size() << " 个村, "
+  out << "样本乡镇 " << options.county << options.township << "（" << options.county_code
+      << "，seed " << request.seed << "）: " << sample.township.villages.size() << " 个村, "
       << sample.township.households.size() << " 户, " << people << " 人, "
       << sample.township.misidentification_reviews.size() << " 条识别核定, "
       << sample.township.reviews.size() << " 条动态调整评议 -> " << request.out_file
@@ -146,8 +226,11 @@ Status RunSample(const SampleRequest& request, std::ostream& out) {
     std::string planted;
     std::map<std::string, size_t> counts;
     for (const PlantedProblem& p : sample.planted) {
-      nlohmann::json j{{"code", p.code}, {"household_id", p.household_id},
-                       {"member_index", p.member_index}, {"role", p.role}};
+      nlohmann::json j{{"code", p.code},
+                       {"household_id", p.household_id},
+                       {"member_index", p.member_index},
+                       {"role", p.role},
+                       {"review_id", p.review_id}};
       planted += j.dump() + "\n";
       ++counts[p.code];
     }

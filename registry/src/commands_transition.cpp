@@ -15,7 +15,71 @@ const char* StatusTitle(const std::string& status) {
   if (status == kStatusLifted) return "已脱贫";
   if (status == kStatusReturned) return "返贫";
   if (status == kStatusRemoved) return "清退";
+  if (status == kStatusCandidate) return "待识别";
   return "未登记";
+}
+
+// The household a review is about: its record, or for a missed household (漏评) the record of
+// its household number.
+Result<const Household*> FindHousehold(const Township& registry, const Review& review) {
+  if (!review.household_id.empty()) {
+    for (const Household& h : registry.households) {
+      if (h.id == review.household_id) return &h;
+    }
+    return Status(Code::kNotFound, "the review's household record is not in this store",
+                  "household_ref");
+  }
+  if (!review.missed_household || review.household_no.empty()) {
+    return Status(Code::kInvalidArgument, "the review names no household record",
+                  "household_ref");
+  }
+  const Household* found = nullptr;
+  for (const Household& h : registry.households) {
+    if (h.household_no != review.household_no) continue;
+    if (found != nullptr) {
+      return Status(Code::kFailedPrecondition,
+                    "漏评户的户编号对应多份调查登记表，请在评议记录中填写记录编号 (more than one "
+                    "household record has this number: set household_ref)",
+                    "household_no");
+    }
+    found = &h;
+  }
+  if (found == nullptr) {
+    return Status(Code::kFailedPrecondition,
+                  "漏评户 " + review.household_no +
+                      " 尚无贫困户调查登记表：请先入户调查登记 (survey the missed household first)",
+                  "household_no");
+  }
+  return found;
+}
+
+// Writes `edits` into a record, reopening and finalizing it again when it was finalized.
+Result<ValidationReport> WriteRecord(Store& store, const RecordId& id, bool finalized,
+                                     const std::vector<Edit>& edits) {
+  if (finalized) DS_RETURN_IF_ERROR(store.Reopen(id));
+  DS_RETURN_IF_ERROR(store.Apply(id, edits).status());
+  if (!finalized) return ValidationReport{};
+  return store.Finalize(id);
+}
+
+std::vector<Edit> HouseholdEditsOf(const Household& before, const Household& after) {
+  std::vector<Edit> edits;
+  edits.push_back(Edit::Set("poverty_status", values::One(after.status)));
+  if (after.status_year != 0) {
+    edits.push_back(Edit::Set("status_year", values::Int(after.status_year)));
+  }
+  if (after.lifted_year != 0 && after.lifted_year != before.lifted_year) {
+    edits.push_back(Edit::Set("lifted_year", values::Int(after.lifted_year)));
+  }
+  if (after.identification_year != before.identification_year) {
+    edits.push_back(Edit::Set("identification_year", values::Int(after.identification_year)));
+    edits.push_back(
+        Edit::Set("identification_standard", values::One(after.identification_standard)));
+    if (after.poverty_line_yuan > 0) {
+      edits.push_back(Edit::Set("poverty_line", values::Dec(after.poverty_line_yuan)));
+    }
+  }
+  return edits;
 }
 
 }  // namespace
@@ -28,44 +92,60 @@ Result<bool> RunTransition(Store& store, const TransitionRequest& request, std::
   }
   DS_ASSIGN_OR_RETURN(RecordId review_id, RecordId::Parse(request.review_id));
   DS_ASSIGN_OR_RETURN(Review review, ReadReview(store, review_id));
-  auto household_id = RecordId::Parse(review.household_id);
-  if (!household_id.ok()) {
-    return Status(Code::kInvalidArgument, "the review names no household record",
-                  "household_ref");
-  }
-  DS_ASSIGN_OR_RETURN(Household household, ReadHousehold(store, household_id.value()));
+  DS_ASSIGN_OR_RETURN(Township registry, LoadTownship(store));
+  DS_ASSIGN_OR_RETURN(const Household* found, FindHousehold(registry, review));
+  const Household household = *found;
+  DS_ASSIGN_OR_RETURN(RecordId household_id, RecordId::Parse(household.id));
   const std::string target = TargetStatus(review.transition);
   out << "户编号 " << household.household_no << "  户主 " << household.head_name << "  "
       << StatusTitle(household.status) << " -> " << StatusTitle(target) << "\n";
-  const TransitionCheck check = CheckTransition(household, review, lines, request.today);
+  if (review.applied_day != kNoDay && household.status == target) {
+    out << "此评议已于 " << FormatIsoDay(review.applied_day) << " 由 " << review.applied_by
+        << " 办理，未再写入\n";
+    return true;
+  }
+  TransitionContext context;
+  context.registry = &registry;
+  context.stored = true;
+  context.duplicate_override = request.duplicate_override;
+  const TransitionCheck check = CheckTransition(household, review, lines, request.today, context);
   if (!check.ok()) {
     out << "不能办理，尚缺 " << check.unmet.size() << " 项：\n";
     for (const Unmet& u : check.unmet) out << "  - " << u.message << "\n";
     return false;
   }
-  DS_ASSIGN_OR_RETURN(Household after, ApplyTransition(household, review, lines, request.today));
+  DS_ASSIGN_OR_RETURN(Household after,
+                      ApplyTransition(household, review, lines, request.today, context));
   if (request.dry_run) {
     out << "条件全部满足（试运行，未写入）\n";
     return true;
   }
-  std::vector<Edit> edits;
-  edits.push_back(Edit::Set("poverty_status", values::One(after.status)));
-  if (after.status_year != 0) {
-    edits.push_back(Edit::Set("status_year", values::Int(after.status_year)));
+  if (request.applied_by.empty()) {
+    return Status(Code::kInvalidArgument, "who applies the transition is required", "applied_by");
   }
-  if (after.lifted_year != 0 && after.lifted_year != household.lifted_year) {
-    edits.push_back(Edit::Set("lifted_year", values::Int(after.lifted_year)));
-  }
-  const bool was_final = household.finalized;
-  if (was_final) DS_RETURN_IF_ERROR(store.Reopen(household_id.value()));
-  DS_RETURN_IF_ERROR(store.Apply(household_id.value(), edits).status());
-  if (was_final) {
-    DS_ASSIGN_OR_RETURN(ValidationReport report, store.Finalize(household_id.value()));
-    if (!report.ok()) {
-      out << "已写入新状态；记录需补正后再提交：\n";
-      for (const auto& e : report.errors) out << "  - " << e.path << ": " << e.message << "\n";
-      return true;
+  // The review first: once it says applied, a rerun after an interruption finishes the household.
+  if (review.applied_day == kNoDay) {
+    std::vector<Edit> edits = {Edit::Set("applied_date", values::Day(request.today)),
+                               Edit::Set("applied_by", values::Text(request.applied_by))};
+    if (!request.duplicate_override.empty()) {
+      edits.push_back(
+          Edit::Set("duplicate_override", values::Text(request.duplicate_override)));
     }
+    DS_ASSIGN_OR_RETURN(ValidationReport report,
+                        WriteRecord(store, review_id, review.finalized, edits));
+    if (!report.ok()) {
+      return Status(Code::kFailedPrecondition,
+                    "the review could not be finalized again: " + report.errors[0].message,
+                    report.errors[0].path);
+    }
+  }
+  DS_ASSIGN_OR_RETURN(
+      ValidationReport report,
+      WriteRecord(store, household_id, household.finalized, HouseholdEditsOf(household, after)));
+  if (!report.ok()) {
+    out << "已写入新状态；记录需补正后再提交：\n";
+    for (const auto& e : report.errors) out << "  - " << e.path << ": " << e.message << "\n";
+    return true;
   }
   out << "已办理：" << StatusTitle(after.status) << "（" << after.status_year << " 年）\n";
   return true;

@@ -5,14 +5,14 @@
 // (jsonl_read.cpp, jsonl_write.cpp) and the CSV export (export_csv.cpp). The row says the field's
 // kind, how an empty value is written in each format, and how to reach it in the struct. Those
 // five files walk the rows and name no plain field themselves: adding a field is one row in
-// household_fields.cpp or review_fields.cpp.
+// household_fields.cpp, review_fields.cpp or place_fields.cpp.
 //
 // Rows are in the export's order (the JSON keys, the CSV columns); readers meet the fields, and
 // report the first bad one, in that order. The form asks a few questions in another order:
 // `form_after` moves such a row among the record's edits (Table::form_order).
 //
-// Special rows stand for what is not one value: the repeat groups (members, measures: each
-// instance is a row set of its own table), the GPS point (one geopoint in the form; three keys of
+// Special rows stand for what is not one value: the repeat groups (members, measures, a
+// village's needs: each instance is a row set of its own table), the GPS point (one geopoint in the form; three keys of
 // a "gps" object or three "gps_" columns in the export, all there or none) and the signatures
 // (strokes and a time, captured with Sign; JSON only). Each format handles them where the row
 // places them.
@@ -60,7 +60,7 @@ enum Flag : uint16_t {
   kWhenJsonOnly = 1 << 8,     // `when` limits the JSON export only; the form gets any value
 };
 
-enum class Special : uint8_t { kMembers, kMeasures, kGps, kSignatures };
+enum class Special : uint8_t { kMembers, kMeasures, kGps, kSignatures, kNeeds };
 
 template <typename T, typename V>
 using Access = V& (*)(T&);
@@ -121,8 +121,10 @@ const Table<Household>& HouseholdTable();
 const Table<Member>& MemberTable();
 const Table<AssistanceMeasure>& MeasureTable();
 const Table<VillageRegister>& VillageTable();
+const Table<VillageNeed>& NeedTable();
 const Table<MisidentificationReview>& MisidentificationTable();
 const Table<Review>& ReviewTable();
+const Table<ExitVerification>& ExitVerificationTable();
 const Table<AssistanceVisit>& VisitTable();
 
 // ---- Reaching a row's value.

@@ -186,7 +186,10 @@ void ReadFields(const Reader& r, const fields::Table<T>& table, T& x, SpecialFn&
     if (!fields::ReadValue(f, x, at, key)) {
       throw FieldError{at.Where(key), "expected " + fields::CodecExpected(f)};
     }
-    if ((f.flags & fields::kUuid) && !IsUuidText(fields::TextOf(f, x))) {
+    // An optional UUID (a review of a household not registered yet) may be left out or empty.
+    if ((f.flags & fields::kUuid) &&
+        ((f.flags & fields::kRequired) || !fields::TextOf(f, x).empty()) &&
+        !IsUuidText(fields::TextOf(f, x))) {
       throw FieldError{at.Where(key), "expected a lower-case UUID"};
     }
   }
@@ -238,9 +241,21 @@ Household ReadHousehold(const Reader& r) {
           h.signatures.push_back(ReadSignature(s));
         });
         break;
+      case Special::kNeeds:  // not a household row
+        break;
     }
   });
   return h;
+}
+
+VillageRegister ReadVillage(const Reader& r) {
+  VillageRegister v;
+  ReadFields(r, fields::VillageTable(), v, [&](const Field<VillageRegister>& f) {
+    if (fields::SpecialOf(f) == Special::kNeeds) {
+      v.needs = ReadObjects(r, f.json, fields::NeedTable());
+    }
+  });
+  return v;
 }
 
 }  // namespace
@@ -262,7 +277,7 @@ Result<ExportRow> ParseExportLine(const std::string& text, size_t line) {
     if (type.empty() || type == "household") {
       row.row = ReadHousehold(r);
     } else if (type == "village_register") {
-      row.row = FromLine(r, fields::VillageTable());
+      row.row = ReadVillage(r);
     } else if (type == "misidentification_review") {
       row.row = FromLine(r, fields::MisidentificationTable());
     } else if (type == "status_review") {

@@ -149,13 +149,23 @@ std::string HouseholdJson(const Household& h) {
         j[f.json] = std::move(signatures);
         break;
       }
+      case Special::kNeeds:  // not a household row
+        break;
     }
   });
   return j.dump();
 }
 
 std::string VillageRegisterJson(const VillageRegister& v) {
-  return RecordLine("village_register", fields::VillageTable(), v);
+  ojson j;
+  j["record_type"] = "village_register";
+  PutFields(j, fields::VillageTable(), v, [&](const Field<VillageRegister>& f) {
+    // The needs list (an extension of the line) is left out when empty.
+    if (fields::SpecialOf(f) == Special::kNeeds && !v.needs.empty()) {
+      j[f.json] = ArrayOf(fields::NeedTable(), v.needs);
+    }
+  });
+  return j.dump();
 }
 
 std::string MisidentificationReviewJson(const MisidentificationReview& r) {

@@ -110,6 +110,10 @@ const Signature* Household::SignatureOf(const std::string& role) const {
   return nullptr;
 }
 
+bool IsRegisteredStatus(const std::string& status) {
+  return IsPoorStatus(status) || status == kStatusLifted;
+}
+
 const char* TransitionName(Transition t) {
   switch (t) {
     case Transition::kNewInclusion:
@@ -130,6 +134,13 @@ std::optional<Transition> ParseTransition(const std::string& name) {
   if (name == "return") return Transition::kReturn;
   if (name == "removal") return Transition::kRemoval;
   return std::nullopt;
+}
+
+const std::vector<std::string>& ComparisonDepartments() {
+  static const std::vector<std::string> kDepartments = {
+      "public_security", "housing",    "finance",    "human_resources", "market_regulation",
+      "agricultural_machinery", "banking", "securities", "insurance"};
+  return kDepartments;
 }
 
 }  // namespace doorstep::registry

@@ -1,5 +1,6 @@
-// Problem list, household checks (income against the poverty line, guarantees, signatures, visit
-// age, implausible incomes, empty households) and FindProblems, which runs every check group.
+// Problem list, household checks (income against the poverty line, 应退未退, guarantees,
+// signatures, visit age, implausible incomes, empty households) and FindProblems, which runs every
+// check group.
 
 #include <algorithm>
 #include <cmath>
@@ -30,9 +31,15 @@ std::optional<double> LineFor(const Household& h, int fallback_year, const Pover
   return lines.Line(*year, province);
 }
 
-std::string UnmetGuarantees(const Guarantees& g) {
+bool DangerousHouse(const Household& h) {
+  return h.danger_grade == "C" || h.danger_grade == "D";
+}
+
+// A C or D house (危房) is unsafe housing whatever the guarantee field says.
+std::string UnmetGuarantees(const Household& h) {
+  const Guarantees& g = h.guarantees;
   std::string unmet;
-  auto add = [&](bool met, const char* name) {
+  auto add = [&](bool met, const std::string& name) {
     if (met) return;
     if (!unmet.empty()) unmet += "、";
     unmet += name;
@@ -41,7 +48,9 @@ std::string UnmetGuarantees(const Guarantees& g) {
   add(g.clothing, "不愁穿");
   add(g.compulsory_education, "义务教育有保障");
   add(g.basic_medical, "基本医疗有保障");
-  add(g.safe_housing, "住房安全有保障");
+  add(g.safe_housing && !DangerousHouse(h),
+      DangerousHouse(h) ? "住房安全有保障（住房为 " + h.danger_grade + " 级危房）"
+                        : std::string("住房安全有保障"));
   add(g.safe_drinking_water, "饮水安全有保障");
   return unmet;
 }
@@ -65,18 +74,18 @@ void CheckLines(const Household& h, const QualityOptions& options, const Poverty
     const int fallback = h.status_year > 0 ? h.status_year : h.identification_year;
     const std::optional<double> line = LineFor(h, fallback, lines, &year);
     if (line && per_capita > options.far_above_factor * *line) {
-      out->push_back(HouseholdProblem(h, kProblemPoorFarAboveLine,
-                                      "贫困户人均纯收入 " + Yuan(per_capita) + " 元，超过 " +
-                                          std::to_string(year) + " 年贫困线 " + Yuan(*line) +
-                                          " 元的 " + Yuan(options.far_above_factor) + " 倍"));
+      out->push_back(HouseholdProblem(
+          h, kProblemPoorFarAboveLine,
+          "应退未退：贫困户人均纯收入 " + Yuan(per_capita) + " 元，超过 " + std::to_string(year) +
+              " 年贫困线 " + Yuan(*line) + " 元的 " + Yuan(options.far_above_factor) + " 倍"));
     }
   }
 }
 
 void CheckGuarantees(const Household& h, std::vector<Problem>* out) {
-  if (h.status == kStatusLifted && !h.guarantees.AllMet()) {
-    out->push_back(HouseholdProblem(h, kProblemLiftedGuaranteeUnmet,
-                                    "未达到：" + UnmetGuarantees(h.guarantees)));
+  if (h.status == kStatusLifted && (!h.guarantees.AllMet() || DangerousHouse(h))) {
+    out->push_back(
+        HouseholdProblem(h, kProblemLiftedGuaranteeUnmet, "未达到：" + UnmetGuarantees(h)));
   }
 }
 
@@ -174,11 +183,15 @@ std::vector<Problem> FindProblems(const Township& township, const QualityOptions
   std::vector<Problem> problems;
   CheckDuplicateHouseholds(township, &problems);
   CheckResidentIds(township, options, &problems);
+  CheckReviews(township, &problems);
+  const std::set<std::string> visited_villages = VillagesWithVisits(township);
+  const auto visits = VisitsByHousehold(township);
   for (const Household& h : township.households) {
     if (h.status == kStatusRemoved) continue;
     CheckMemberAges(h, options, &problems);
     CheckLines(h, options, lines, &problems);
     CheckGuarantees(h, &problems);
+    CheckPoorHousehold(h, options, visited_villages, visits, &problems);
     CheckSignatures(h, options, &problems);
     CheckVisit(h, options, &problems);
     CheckIncome(h, options, &problems);

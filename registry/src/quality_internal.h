@@ -3,6 +3,8 @@
 // Thread rules: pure functions.
 #pragma once
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,5 +30,21 @@ void CheckResidentIds(const Township& township, const QualityOptions& options,
                       std::vector<Problem>* out);
 // age_school_mismatch and age_relation_mismatch of one household.
 void CheckMemberAges(const Household& h, const QualityOptions& options, std::vector<Problem>* out);
+
+// The misidentification and status review checks (quality_reviews.cpp): missed households not
+// included, confirmed wrong inclusions and wrong exits not acted on, unhandled comparison flags.
+void CheckReviews(const Township& township, std::vector<Problem>* out);
+
+// Villages whose assistance visits are recorded (a visit's village, or its household's village).
+std::set<std::string> VillagesWithVisits(const Township& township);
+// The poor-household checks (quality_assistance.cpp): cadre, measures, assistance visits, 低保,
+// 医保 and 危房. `visited_villages` from VillagesWithVisits; `visits` indexes Township::visits by
+// household id.
+void CheckPoorHousehold(const Household& h, const QualityOptions& options,
+                        const std::set<std::string>& visited_villages,
+                        const std::multimap<std::string, const AssistanceVisit*>& visits,
+                        std::vector<Problem>* out);
+// Household id -> its assistance visits.
+std::multimap<std::string, const AssistanceVisit*> VisitsByHousehold(const Township& township);
 
 }  // namespace doorstep::registry::quality_internal

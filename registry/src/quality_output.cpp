@@ -15,7 +15,9 @@ struct CodeTitle {
   const char* title;
 };
 
-// In the order the clerk works through them: identity first, then ages, income, paperwork.
+// In the order the clerk works through them: identity first, then ages, income and 应退未退, the
+// reviews' findings (漏评, 错评, 错退, comparison flags), the guarantees of poor households,
+// assistance, paperwork.
 constexpr CodeTitle kTitles[] = {
     {kProblemDuplicateIdAcrossHouseholds, "身份证号重复（跨户）"},
     {kProblemDuplicateIdInHousehold, "身份证号重复（户内）"},
@@ -25,7 +27,17 @@ constexpr CodeTitle kTitles[] = {
     {kProblemAgeRelationMismatch, "年龄与家庭关系不符"},
     {kProblemLiftedBelowLine, "已脱贫户收入未超过贫困线"},
     {kProblemLiftedGuaranteeUnmet, "已脱贫户“两不愁三保障”未达标"},
-    {kProblemPoorFarAboveLine, "贫困户收入远超贫困线"},
+    {kProblemPoorFarAboveLine, "应退未退（收入远超贫困线）"},
+    {kProblemMissedNotIncluded, "漏评户未纳入"},
+    {kProblemWrongInclusionNotRemoved, "错评未清退"},
+    {kProblemWrongExitNotCorrected, "错退未纠正"},
+    {kProblemComparisonFlagsUnhandled, "比对疑点未处理"},
+    {kProblemLowIncomeGuaranteeMissing, "低保应保未保"},
+    {kProblemMedicalInsuranceMissing, "未参加基本医疗保险"},
+    {kProblemDangerousHouse, "贫困户住危房"},
+    {kProblemNoAssistanceCadre, "未落实帮扶责任人"},
+    {kProblemNoMeasuresThisYear, "当年无帮扶措施"},
+    {kProblemAssistanceVisitOverdue, "帮扶走访超期"},
     {kProblemSignatureMissing, "缺少签名"},
     {kProblemSignatureStale, "签名已失效"},
     {kProblemVisitStale, "入户走访超期"},
@@ -93,12 +105,12 @@ std::string ProblemsText(const std::vector<Problem>& problems) {
 std::string ProblemsCsv(const std::vector<Problem>& problems) {
   std::string out(format::kUtf8Bom);
   format::AppendCsvRow(&out, {"村", "户编号", "户主", "成员", "问题", "说明", "问题代码",
-                              "成员序号", "签名角色", "户记录ID"});
+                              "成员序号", "签名角色", "户记录ID", "评议记录ID"});
   for (const Problem& p : problems) {
     format::AppendCsvRow(
         &out, {p.village, p.household_no, p.head_name, p.member_name, ProblemTitle(p.code),
                p.detail, p.code, p.member_index >= 0 ? std::to_string(p.member_index + 1) : "",
-               p.role.empty() ? "" : RoleTitle(p.role), p.household_id});
+               p.role.empty() ? "" : RoleTitle(p.role), p.household_id, p.review_id});
   }
   return out;
 }

@@ -126,6 +126,7 @@ Household HouseholdFromRecord(const Record& r, const std::vector<std::string>& m
         }
         break;
       case Special::kSignatures:  // the store's signature states: ReadHousehold
+      case Special::kNeeds:       // not a household row
         break;
     }
   });
@@ -135,6 +136,48 @@ Household HouseholdFromRecord(const Record& r, const std::vector<std::string>& m
 bool Wanted(const std::vector<std::string>& villages, const std::string& village) {
   return villages.empty() ||
          std::find(villages.begin(), villages.end(), village) != villages.end();
+}
+
+// A status review with its record state and the team leader's signature state.
+Result<Review> ReviewFromRecord(Store& store, const Record& r) {
+  Review review = FromRecord(r, fields::ReviewTable());
+  review.finalized = r.state == RecordState::kFinalized;
+  DS_ASSIGN_OR_RETURN(auto signatures, store.Signatures(r.id));
+  for (const SignatureStatus& s : signatures) {
+    if (s.role == "team_leader") review.team_leader_signature = FromCore(s.state);
+  }
+  return review;
+}
+
+// A village register with its needs list (the `needs` repeat, in the store's order).
+Result<VillageRegister> VillageFromRecord(Store& store, const Record& r) {
+  VillageRegister v;
+  v.id = r.id.ToString();
+  std::vector<std::string> need_ids;
+  for (const Field<VillageRegister>& f : fields::VillageTable().rows) {
+    if (f.form && fields::IsSpecial(f) && fields::SpecialOf(f) == Special::kNeeds) {
+      DS_ASSIGN_OR_RETURN(need_ids, store.Instances(r.id, f.form));
+    }
+  }
+  ReadFields(View(r), fields::VillageTable(), v, [&](const Field<VillageRegister>& f) {
+    if (fields::SpecialOf(f) == Special::kNeeds) {
+      v.needs = ReadInstances(r, f.form, need_ids, fields::NeedTable());
+    }
+  });
+  return v;
+}
+
+// An exit verification is usable when finalized (its required signatures were there) and no
+// signature of it is stale.
+Result<ExitVerification> ExitVerificationFromRecord(Store& store, const Record& r) {
+  ExitVerification v = FromRecord(r, fields::ExitVerificationTable());
+  v.finalized = r.state == RecordState::kFinalized;
+  DS_ASSIGN_OR_RETURN(auto signatures, store.Signatures(r.id));
+  v.signatures_valid = !signatures.empty();
+  for (const SignatureStatus& s : signatures) {
+    if (FromCore(s.state) == SignatureState::kStale) v.signatures_valid = false;
+  }
+  return v;
 }
 
 }  // namespace
@@ -167,7 +210,7 @@ Result<Review> ReadReview(Store& store, const RecordId& id) {
     return Status(Code::kInvalidArgument,
                   "not a status review record (form " + record.form_id + ")", id.ToString());
   }
-  return FromRecord(record, fields::ReviewTable());
+  return ReviewFromRecord(store, record);
 }
 
 Result<Township> LoadTownship(Store& store, const std::vector<std::string>& villages) {
@@ -180,7 +223,8 @@ Result<Township> LoadTownship(Store& store, const std::vector<std::string>& vill
       continue;
     }
     if (s.form_id != kStatusReviewForm && s.form_id != kMisidentificationForm &&
-        s.form_id != kVillageRegisterForm && s.form_id != kAssistanceVisitForm) {
+        s.form_id != kVillageRegisterForm && s.form_id != kAssistanceVisitForm &&
+        s.form_id != kExitVerificationForm) {
       continue;
     }
     DS_ASSIGN_OR_RETURN(Record r, store.GetRelevantRecord(s.id));
@@ -188,11 +232,16 @@ Result<Township> LoadTownship(Store& store, const std::vector<std::string>& vill
     View v(r);
     if (!Wanted(villages, v.Text("village"))) continue;
     if (s.form_id == kStatusReviewForm) {
-      t.reviews.push_back(FromRecord(r, fields::ReviewTable()));
+      DS_ASSIGN_OR_RETURN(Review review, ReviewFromRecord(store, r));
+      t.reviews.push_back(std::move(review));
+    } else if (s.form_id == kExitVerificationForm) {
+      DS_ASSIGN_OR_RETURN(ExitVerification ev, ExitVerificationFromRecord(store, r));
+      t.exit_verifications.push_back(std::move(ev));
     } else if (s.form_id == kMisidentificationForm) {
       t.misidentification_reviews.push_back(FromRecord(r, fields::MisidentificationTable()));
     } else if (s.form_id == kVillageRegisterForm) {
-      t.villages.push_back(FromRecord(r, fields::VillageTable()));
+      DS_ASSIGN_OR_RETURN(VillageRegister village, VillageFromRecord(store, r));
+      t.villages.push_back(std::move(village));
     } else {
       t.visits.push_back(FromRecord(r, fields::VisitTable()));
     }

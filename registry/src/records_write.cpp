@@ -150,6 +150,7 @@ Result<std::vector<v1::FormDef>> LoadFormPack(const std::string& dir) {
 
 std::string SignaturePath(const std::string& role) {
   if (role == "household_head") return "sig_head";
+  if (role == "responsible_cadre") return "sig_responsible";
   if (role == "surveyor") return "sig_surveyor";
   if (role == "team_leader") return "sig_team_leader";
   if (role == "vice_team_leader") return "sig_vice_leader";
@@ -221,6 +222,8 @@ std::vector<Edit> HouseholdEdits(const Household& h) {
       case Special::kSignatures:
         AddSignatures(e, h);
         break;
+      case Special::kNeeds:  // not a household row
+        break;
     }
   });
   return e.Take();
@@ -259,7 +262,15 @@ Result<RecordId> CreateHouseholdRecord(Store& store, const Household& h,
 }
 
 std::vector<Edit> VillageRegisterEdits(const VillageRegister& v) {
-  return RecordEdits(fields::VillageTable(), v);
+  EditList e;
+  WriteFields(e, fields::VillageTable(), v, "", [&](const Field<VillageRegister>& f) {
+    if (fields::SpecialOf(f) != Special::kNeeds) return;
+    for (size_t i = 0; i < v.needs.size(); ++i) {
+      const std::string id = UuidFromDigest(v.id + "/needs/" + std::to_string(i));
+      AddInstance(e, f.form, id, fields::NeedTable(), v.needs[i]);
+    }
+  });
+  return e.Take();
 }
 
 std::vector<Edit> MisidentificationReviewEdits(const MisidentificationReview& r) {

@@ -70,35 +70,83 @@ class Groups {
   std::vector<Group> groups_;
 };
 
+void Add(StatusCount* c, int people) {
+  ++c->households;
+  c->people += people;
+}
+
 void AddHousehold(const Household& h, int year, VillageReport* row) {
+  if (h.status == kStatusCandidate) return;  // not in the registry (yet)
   const int people = h.ActiveSize();
   const auto it = row->by_status.find(h.status);
-  if (it != row->by_status.end()) {
-    ++it->second.households;
-    it->second.people += people;
-  }
+  if (it != row->by_status.end()) Add(&it->second, people);
   const bool removed = h.status == kStatusRemoved;
   if (!removed) ++row->registered_households;
   if (IsPoorStatus(h.status)) row->poor_people += people;
   if (h.status == kStatusNew && (h.identification_year == year || h.status_year == year)) {
-    ++row->new_this_year;
+    Add(&row->new_this_year, people);
   }
-  if (h.status == kStatusLifted && h.lifted_year == year) ++row->lifted_this_year;
-  if (h.status == kStatusReturned && h.status_year == year) ++row->returned_this_year;
-  if (removed && h.status_year == year) ++row->removed_this_year;
+  if (h.status == kStatusLifted && h.lifted_year == year) Add(&row->lifted_this_year, people);
+  if (h.status == kStatusReturned && h.status_year == year) Add(&row->returned_this_year, people);
+  if (removed && h.status_year == year) Add(&row->removed_this_year, people);
   if (!removed && h.visit_day != kNoDay && YearOfDay(h.visit_day) == year) ++row->visited;
 }
 
-void AddReview(const MisidentificationReview& r, VillageReport* row) {
+// `household`: the registered household the review is about, or nullptr.
+void AddReview(const MisidentificationReview& r, const Household* household, VillageReport* row) {
   const bool confirmed = r.conclusion == "confirmed";
   if (!confirmed && r.conclusion != "not_confirmed") return;  // pending: no conclusion yet
+  const int people = household != nullptr ? household->ActiveSize() : std::max(0, r.people);
   if (r.kind == "wrong_inclusion") {
     ++row->misidentification_reviewed;
-    row->misidentification_confirmed += confirmed ? 1 : 0;
+    if (confirmed) {
+      ++row->misidentification_confirmed;
+      row->misidentification_confirmed_people += people;
+    }
   } else if (r.kind == "wrong_exit") {
     ++row->wrong_exit_reviewed;
-    row->wrong_exit_confirmed += confirmed ? 1 : 0;
+    if (confirmed) {
+      ++row->wrong_exit_confirmed;
+      row->wrong_exit_confirmed_people += people;
+      if (household != nullptr && household->status == kStatusReturned &&
+          household->status_year == r.year) {
+        Add(&row->returned_by_review, people);
+      }
+    }
+  } else if (r.kind == "missed" && confirmed) {
+    Add(&row->missed, people);
   }
+}
+
+bool Rejected(const Review& r) {
+  for (const std::string* o : {&r.assessment1_outcome, &r.township_review_outcome,
+                               &r.county_review_outcome, &r.assessment2_outcome}) {
+    if (*o == "rejected") return true;
+  }
+  return false;
+}
+
+// 拟: in procedure on `as_of`.
+void AddProposed(const Review& r, const Household* household, int32_t as_of, VillageReport* row) {
+  if (r.assessment1_day == kNoDay || r.assessment1_day > as_of) return;
+  if (r.completed_day != kNoDay && r.completed_day <= as_of) return;
+  if (Rejected(r)) return;
+  const int people = household != nullptr ? household->ActiveSize() : 0;
+  switch (r.transition) {
+    case Transition::kExit:
+      return Add(&row->proposed_exit, people);
+    case Transition::kNewInclusion:
+      return Add(&row->proposed_new, people);
+    case Transition::kReturn:
+      return Add(&row->proposed_return, people);
+    case Transition::kRemoval:
+      return Add(&row->proposed_removal, people);
+  }
+}
+
+void Sum(StatusCount* into, const StatusCount& c) {
+  into->households += c.households;
+  into->people += c.people;
 }
 
 std::optional<double> Ratio(int part, int whole) {
@@ -138,10 +186,16 @@ VillageReport Total(const std::vector<VillageReport>& rows) {
     t.poor_people += r.poor_people;
     t.rural_population += r.rural_population;
     every_population = every_population && r.rural_population > 0;
-    t.new_this_year += r.new_this_year;
-    t.lifted_this_year += r.lifted_this_year;
-    t.returned_this_year += r.returned_this_year;
-    t.removed_this_year += r.removed_this_year;
+    for (auto member :
+         {&VillageReport::new_this_year, &VillageReport::lifted_this_year,
+          &VillageReport::returned_this_year, &VillageReport::removed_this_year,
+          &VillageReport::returned_by_review, &VillageReport::missed,
+          &VillageReport::proposed_exit, &VillageReport::proposed_new,
+          &VillageReport::proposed_return, &VillageReport::proposed_removal}) {
+      Sum(&(t.*member), r.*member);
+    }
+    t.misidentification_confirmed_people += r.misidentification_confirmed_people;
+    t.wrong_exit_confirmed_people += r.wrong_exit_confirmed_people;
     t.assigned += r.assigned;
     t.visited += r.visited;
     t.misidentification_reviewed += r.misidentification_reviewed;
@@ -157,14 +211,27 @@ VillageReport Total(const std::vector<VillageReport>& rows) {
 
 }  // namespace
 
-TownshipReport BuildReport(const Township& township, int year) {
+TownshipReport BuildReport(const Township& township, int year, int32_t as_of) {
+  if (as_of == kNoDay) as_of = DayFromCivil(year, 12, 31);
   Groups groups;
   std::vector<size_t> household_group;            // by index into township.households
   std::map<std::string, size_t> group_of_record;  // household record id -> group (first record)
+  std::map<std::string, const Household*> by_record;
   for (const Household& h : township.households) {
     household_group.push_back(groups.Exact(h.county, h.township, h.village));
-    if (!h.id.empty()) group_of_record.emplace(h.id, household_group.back());
+    if (!h.id.empty()) {
+      group_of_record.emplace(h.id, household_group.back());
+      by_record.emplace(h.id, &h);
+    }
   }
+  const auto household_of = [&](const std::string& id) -> const Household* {
+    const auto it = by_record.find(id);
+    return it != by_record.end() ? it->second : nullptr;
+  };
+  const auto group_of = [&](const std::string& id, const std::string& village) {
+    const auto it = group_of_record.find(id);
+    return it != group_of_record.end() ? it->second : groups.Matching({}, {}, village);
+  };
   for (const VillageRegister& reg : township.villages) {
     if (reg.year > year) continue;
     Group& g = groups[groups.Matching(reg.county, reg.township, reg.village)];
@@ -175,14 +242,18 @@ TownshipReport BuildReport(const Township& township, int year) {
   }
   for (const MisidentificationReview& r : township.misidentification_reviews) {
     if (r.year != year) continue;
-    const auto it = group_of_record.find(r.household_id);
-    const size_t index =
-        it != group_of_record.end() ? it->second : groups.Matching({}, {}, r.village);
-    AddReview(r, &groups[index].row);
+    const size_t index = group_of(r.household_id, r.village);
+    AddReview(r, household_of(r.household_id), &groups[index].row);
+  }
+  for (const Review& r : township.reviews) {
+    if (r.year != year) continue;
+    const size_t index = group_of(r.household_id, r.village);
+    AddProposed(r, household_of(r.household_id), as_of, &groups[index].row);
   }
 
   TownshipReport report;
   report.year = year;
+  report.as_of = as_of;
   for (Group& g : groups.all()) {
     VillageReport& row = g.row;
     if (g.reg != nullptr) row.rural_population = std::max(0, g.reg->rural_population);

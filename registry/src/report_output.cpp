@@ -64,27 +64,46 @@ std::string StatusTable(const TownshipReport& report) {
                         Align::kRight, Align::kRight, Align::kRight, Align::kRight, Align::kRight});
 }
 
+std::string Pair(const StatusCount& c) {
+  return Num(c.households) + "/" + Num(c.people);
+}
+
 std::string ChangeTable(const TownshipReport& report) {
-  std::vector<std::vector<std::string>> rows = {{"村", "本年新纳入", "本年脱贫", "本年返贫",
-                                                 "本年清退", "应调查户数", "已走访户数",
-                                                 "走访进度"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"村", "本年新纳入(户/人)", "其中漏评", "本年脱贫(户/人)", "本年返贫(户/人)", "其中核查发现",
+       "本年清退(户/人)", "应调查户数", "已走访户数", "走访进度"}};
   for (const VillageReport* r : Rows(report)) {
-    rows.push_back({r->village, Num(r->new_this_year), Num(r->lifted_this_year),
-                    Num(r->returned_this_year), Num(r->removed_this_year), Num(r->assigned),
+    rows.push_back({r->village, Pair(r->new_this_year), Pair(r->missed),
+                    Pair(r->lifted_this_year), Pair(r->returned_this_year),
+                    Pair(r->returned_by_review), Pair(r->removed_this_year), Num(r->assigned),
                     Num(r->visited), format::Percent(VisitProgress(*r))});
   }
-  return format::Table(rows, {Align::kLeft, Align::kRight, Align::kRight, Align::kRight,
-                              Align::kRight, Align::kRight, Align::kRight, Align::kRight});
+  std::vector<Align> align(rows[0].size(), Align::kRight);
+  align[0] = Align::kLeft;
+  return format::Table(rows, align);
+}
+
+std::string ProposedTable(const TownshipReport& report) {
+  std::vector<std::vector<std::string>> rows = {
+      {"村", "拟脱贫(户/人)", "拟新纳入(户/人)", "拟返贫(户/人)", "拟清退(户/人)"}};
+  for (const VillageReport* r : Rows(report)) {
+    rows.push_back({r->village, Pair(r->proposed_exit), Pair(r->proposed_new),
+                    Pair(r->proposed_return), Pair(r->proposed_removal)});
+  }
+  return format::Table(rows,
+                       {Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kRight});
 }
 
 std::string AccuracyTable(const TownshipReport& report) {
-  std::vector<std::vector<std::string>> rows = {
-      {"村", "错评核查户数", "错评确认户数", "错评率", "错退核查户数", "错退确认户数", "错退率"}};
+  std::vector<std::vector<std::string>> rows = {{"村", "错评核查户数", "错评确认(户/人)", "错评率",
+                                                 "错退核查户数", "错退确认(户/人)", "错退率"}};
   for (const VillageReport* r : Rows(report)) {
-    rows.push_back({r->village, Num(r->misidentification_reviewed),
-                    Num(r->misidentification_confirmed), format::Percent(r->misidentification_rate),
-                    Num(r->wrong_exit_reviewed), Num(r->wrong_exit_confirmed),
-                    format::Percent(r->wrong_exit_rate)});
+    rows.push_back(
+        {r->village, Num(r->misidentification_reviewed),
+         Num(r->misidentification_confirmed) + "/" + Num(r->misidentification_confirmed_people),
+         format::Percent(r->misidentification_rate), Num(r->wrong_exit_reviewed),
+         Num(r->wrong_exit_confirmed) + "/" + Num(r->wrong_exit_confirmed_people),
+         format::Percent(r->wrong_exit_rate)});
   }
   return format::Table(rows, {Align::kLeft, Align::kRight, Align::kRight, Align::kRight,
                               Align::kRight, Align::kRight, Align::kRight});
@@ -98,7 +117,9 @@ std::string ReportText(const TownshipReport& report) {
   if (!place.empty()) out += "（" + place + "）";
   out += "\n\n一、贫困户与贫困人口\n" + StatusTable(report);
   out += "\n二、本年变动与入户调查进度\n" + ChangeTable(report);
-  out += "\n三、识别精准度（错评、错退）\n" + AccuracyTable(report);
+  out += "\n三、拟调整（截至 " + FormatIsoDay(report.as_of) + " 仍在程序中）\n" +
+         ProposedTable(report);
+  out += "\n四、识别精准度（错评、错退）\n" + AccuracyTable(report);
   out +=
       "\n说明：贫困发生率 = 贫困人口 / 农村户籍人口；\"-\" 表示未知（无贫困村登记表或无核查）。\n";
   return out;
@@ -111,10 +132,15 @@ std::string ReportCsv(const TownshipReport& report) {
     header.push_back(std::string(c.title) + "户数");
     header.push_back(std::string(c.title) + "人数");
   }
-  for (const char* h :
-       {"在册户数", "贫困人口", "农村户籍人口", "贫困发生率(%)", "本年新纳入户数", "本年脱贫户数",
-        "本年返贫户数", "本年清退户数", "应调查户数", "已走访户数", "走访进度(%)", "错评核查户数",
-        "错评确认户数", "错评率(%)", "错退核查户数", "错退确认户数", "错退率(%)"}) {
+  for (const char* h : {"在册户数", "贫困人口", "农村户籍人口", "贫困发生率(%)"}) header.push_back(h);
+  for (const char* h : {"本年新纳入", "其中漏评", "本年脱贫", "本年返贫", "其中核查发现",
+                        "本年清退", "拟脱贫", "拟新纳入", "拟返贫", "拟清退"}) {
+    header.push_back(std::string(h) + "户数");
+    header.push_back(std::string(h) + "人数");
+  }
+  for (const char* h : {"应调查户数", "已走访户数", "走访进度(%)", "错评核查户数", "错评确认户数",
+                        "错评确认人数", "错评率(%)", "错退核查户数", "错退确认户数",
+                        "错退确认人数", "错退率(%)"}) {
     header.push_back(h);
   }
   format::AppendCsvRow(&out, header);
@@ -128,11 +154,22 @@ std::string ReportCsv(const TownshipReport& report) {
     for (const std::string& cell :
          {Num(r->registered_households), Num(r->poor_people),
           r->rural_population > 0 ? Num(r->rural_population) : std::string(),
-          format::PercentNumber(r->incidence), Num(r->new_this_year), Num(r->lifted_this_year),
-          Num(r->returned_this_year), Num(r->removed_this_year), Num(r->assigned), Num(r->visited),
-          format::PercentNumber(VisitProgress(*r)), Num(r->misidentification_reviewed),
-          Num(r->misidentification_confirmed), format::PercentNumber(r->misidentification_rate),
-          Num(r->wrong_exit_reviewed), Num(r->wrong_exit_confirmed),
+          format::PercentNumber(r->incidence)}) {
+      row.push_back(cell);
+    }
+    for (const StatusCount& c :
+         {r->new_this_year, r->missed, r->lifted_this_year, r->returned_this_year,
+          r->returned_by_review, r->removed_this_year, r->proposed_exit, r->proposed_new,
+          r->proposed_return, r->proposed_removal}) {
+      row.push_back(Num(c.households));
+      row.push_back(Num(c.people));
+    }
+    for (const std::string& cell :
+         {Num(r->assigned), Num(r->visited), format::PercentNumber(VisitProgress(*r)),
+          Num(r->misidentification_reviewed), Num(r->misidentification_confirmed),
+          Num(r->misidentification_confirmed_people),
+          format::PercentNumber(r->misidentification_rate), Num(r->wrong_exit_reviewed),
+          Num(r->wrong_exit_confirmed), Num(r->wrong_exit_confirmed_people),
           format::PercentNumber(r->wrong_exit_rate)}) {
       row.push_back(cell);
     }

@@ -63,19 +63,26 @@ VillageRegister MakeRegister(Rng& rng, const SampleOptions& o, const VillagePlan
   r.registered_population = r.rural_population + UniformInt32(rng, 10, 150);
   r.assigned_households = assigned;
   r.poor_village = Chance(rng, 0.6);
-  r.village_exit_year = r.poor_village && Chance(rng, 0.7) ? UniformInt32(rng, 2017, 2020) : 0;
+  // Villages left the poor list in 2017-2020, never after the sample's today.
+  const int last_exit = std::min(2020, r.year);
+  const bool exited = r.poor_village && Chance(rng, 0.7) && last_exit >= 2017;
+  r.village_exit_year = exited ? UniformInt32(rng, 2017, last_exit) : 0;
   r.team_leader = v.team_leader;
   return r;
 }
 
 // The completed review behind a status that changed in the visit's year: new inclusions and
-// returns with the full procedure, removals with the short one. Every step approved and in time.
-void AddCompletedReview(Rng& rng, const Household& h, std::vector<Review>* out) {
+// returns with the full procedure, removals with the short one (model.h, Review), dated backwards
+// from the completion. Every step approved and in time; some new inclusions are missed households
+// (漏评) found by a review.
+void AddCompletedReview(Rng& rng, const Household& h, std::vector<Review>* out,
+                        std::vector<MisidentificationReview>* missed) {
   Review r;
   if (h.status == kStatusNew) {
     r.transition = Transition::kNewInclusion;
   } else if (h.status == kStatusReturned) {
     r.transition = Transition::kReturn;
+    r.return_cause = h.main_cause.empty() ? "illness" : h.main_cause;
   } else if (h.status == kStatusRemoved) {
     r.transition = Transition::kRemoval;
     r.reason = Chance(rng, 0.7) ? "misidentified" : "whole_household_gone";
@@ -85,25 +92,56 @@ void AddCompletedReview(Rng& rng, const Household& h, std::vector<Review>* out) 
   if (h.status_year != YearOfDay(h.visit_day)) return;
   r.id = NewUuid(rng);
   r.household_id = h.id;
+  r.household_no = h.household_no;
+  r.head_name = h.head_name;
   r.village = h.village;
   const int32_t lo = std::max(DayFromCivil(h.status_year, 1, 1), h.visit_day - 60);
   r.completed_day = UniformInt32(rng, lo, h.visit_day);
   r.year = YearOfDay(r.completed_day);
   r.notification_day = r.completed_day - UniformInt32(rng, 0, 2);
   r.announcement_start = r.notification_day - UniformInt32(rng, 5, 8);
-  int32_t before_announcement = r.announcement_start;
+  int32_t before = r.announcement_start;
   if (r.transition == Transition::kNewInclusion || r.transition == Transition::kReturn) {
-    r.notice2_start = r.announcement_start - UniformInt32(rng, 7, 10);
-    r.assessment2_day = r.notice2_start - UniformInt32(rng, 0, 3);
+    r.assessment2_day = before - UniformInt32(rng, 0, 3);
     r.assessment2_outcome = "approved";
-    r.comparison_day = r.assessment2_day - UniformInt32(rng, 1, 10);
-    if (Chance(rng, 0.1)) r.comparison_flags = {"registered_car"};
-    r.comparison_flags_handled = true;
-    before_announcement = r.comparison_day;
+    before = r.assessment2_day;
+    if (Chance(rng, 0.1)) {
+      r.comparison_flags = {"registered_car"};
+      r.comparison_flags_handled = true;
+      r.feedback_day = before - UniformInt32(rng, 0, 3);
+      before = r.feedback_day;
+    }
+    r.comparison_day = before - UniformInt32(rng, 1, 5);
+    r.comparison_departments = ComparisonDepartments();
+    r.county_review_day = r.comparison_day - UniformInt32(rng, 0, 3);
+    r.county_review_outcome = "approved";
+    r.notice2_start = r.county_review_day - UniformInt32(rng, 7, 10);
+    before = r.notice2_start;
   }
-  r.notice1_start = before_announcement - UniformInt32(rng, 7, 10);
+  r.township_review_day = before - UniformInt32(rng, 0, 3);
+  r.township_review_outcome = "approved";
+  r.notice1_start = r.township_review_day - UniformInt32(rng, 7, 10);
   r.assessment1_day = r.notice1_start - UniformInt32(rng, 0, 3);
   r.assessment1_outcome = "approved";
+  r.household_acknowledged = r.transition != Transition::kRemoval;
+  if (r.transition != Transition::kRemoval && r.transition != Transition::kExit) {
+    r.application_day = r.assessment1_day - UniformInt32(rng, 3, 20);
+  }
+  if (r.transition == Transition::kNewInclusion && Chance(rng, 0.2)) {
+    // Found by a 漏评 review earlier in the year, then included like any new household.
+    r.missed_household = true;
+    MisidentificationReview m;
+    m.id = NewUuid(rng);
+    m.household_id = h.id;
+    m.household_no = h.household_no;
+    m.head_name = h.head_name;
+    m.village = h.village;
+    m.year = r.year;
+    m.kind = "missed";
+    m.conclusion = "confirmed";
+    m.people = h.ActiveSize();
+    missed->push_back(std::move(m));
+  }
   out->push_back(std::move(r));
 }
 
@@ -117,6 +155,9 @@ void AddOpenExit(Rng& rng, const SampleOptions& o, const Household& h, std::vect
   r.year = YearOfDay(o.today);
   r.assessment1_day = o.today - UniformInt32(rng, 8, 20);
   r.assessment1_outcome = "approved";
+  r.household_acknowledged = true;
+  r.household_no = h.household_no;
+  r.head_name = h.head_name;
   r.notice1_start = r.assessment1_day + 1;
   out->push_back(std::move(r));
 }
@@ -132,7 +173,7 @@ void AddMisidentification(Rng& rng, const SampleOptions& o, const Household& h,
   r.village = h.village;
   r.year = YearOfDay(o.today);
   if (h.status == kStatusRemoved) {
-    r.kind = Chance(rng, 0.7) ? "wrong_inclusion" : "missed";
+    r.kind = "wrong_inclusion";
   } else if (h.status == kStatusLifted) {
     r.kind = Chance(rng, 0.5) ? "wrong_exit" : "wrong_inclusion";
   } else {
@@ -140,22 +181,15 @@ void AddMisidentification(Rng& rng, const SampleOptions& o, const Household& h,
   }
   static const std::vector<std::string> kConclusions = {"confirmed", "not_confirmed", "pending"};
   r.conclusion = kConclusions[PickWeighted(rng, {30, 50, 20})];
-  if (r.kind == "wrong_inclusion" && Chance(rng, 0.5)) {
+  // Clean for the problem list: a confirmed finding was acted on (a 错评 household removed, a 错退
+  // one returned), otherwise the review found nothing; a pending review has no comparison flags.
+  const bool acted_on = (r.kind == "wrong_inclusion" && h.status == kStatusRemoved) ||
+                        (r.kind == "wrong_exit" && h.status == kStatusReturned);
+  if (r.conclusion == "confirmed" && !acted_on) r.conclusion = "not_confirmed";
+  if (r.kind == "wrong_inclusion" && r.conclusion != "pending" && Chance(rng, 0.5)) {
     r.comparison_flags.push_back(PickOne(rng, kFlags));
   }
   out->push_back(std::move(r));
-}
-
-void SortPlanted(const std::vector<Household>& households, std::vector<PlantedProblem>* planted) {
-  std::map<std::string, const Household*> by_id;
-  for (const Household& h : households) by_id.emplace(h.id, &h);
-  auto key = [&](const PlantedProblem& p) {
-    const Household& h = *by_id.at(p.household_id);
-    return std::tie(h.village, h.household_no, p.household_id, p.code, p.member_index, p.role);
-  };
-  std::stable_sort(
-      planted->begin(), planted->end(),
-      [&](const PlantedProblem& a, const PlantedProblem& b) { return key(a) < key(b); });
 }
 
 }  // namespace
@@ -171,10 +205,14 @@ Sample GenerateTownship(const SampleOptions& options) {
   const int household_count = std::clamp(options.households, 0, village_count * 9999);
 
   std::vector<VillagePlan> villages;
-  std::set<std::string> names;
+  // Given village names first; drawn names stay clear of them.
+  std::set<std::string> names(options.village_names.begin(), options.village_names.end());
   const std::vector<int> counts = SplitHouseholds(rng, village_count, household_count);
   for (int v = 0; v < village_count; ++v) {
     villages.push_back(MakeVillage(rng, v + 1, &names));
+    if (static_cast<size_t>(v) < options.village_names.size()) {
+      villages.back().name = options.village_names[static_cast<size_t>(v)];
+    }
     villages.back().households = std::min(counts[static_cast<size_t>(v)], 9999);
   }
 
@@ -188,7 +226,10 @@ Sample GenerateTownship(const SampleOptions& options) {
       households.push_back(MakeHousehold(rng, ctx, v, seq, status, visit_day));
     }
   }
-  if (options.plant_problems) sample.planted = PlantProblems(rng, ctx, villages, &households);
+  std::vector<MisidentificationReview> planted_reviews;
+  if (options.plant_problems) {
+    sample.planted = PlantProblems(rng, ctx, villages, &households, &planted_reviews);
+  }
 
   for (const VillagePlan& v : villages) {
     sample.township.villages.push_back(MakeRegister(rng, options, v, households));
@@ -196,7 +237,8 @@ Sample GenerateTownship(const SampleOptions& options) {
   std::set<std::string> planted_ids;
   for (const PlantedProblem& p : sample.planted) planted_ids.insert(p.household_id);
   for (const Household& h : households) {
-    AddCompletedReview(rng, h, &sample.township.reviews);
+    AddCompletedReview(rng, h, &sample.township.reviews,
+                       &sample.township.misidentification_reviews);
     const double line = LineFor(ctx, YearOfDay(h.visit_day));
     if (h.status == kStatusPoor && !planted_ids.count(h.id) && h.guarantees.AllMet() &&
         h.PerCapitaNet() > 1.05 * line && Chance(rng, 0.08)) {
@@ -205,7 +247,10 @@ Sample GenerateTownship(const SampleOptions& options) {
     if (Chance(rng, 0.03))
       AddMisidentification(rng, options, h, &sample.township.misidentification_reviews);
   }
-  SortPlanted(households, &sample.planted);
+  std::vector<MisidentificationReview>& mis = sample.township.misidentification_reviews;
+  mis.insert(mis.end(), planted_reviews.begin(), planted_reviews.end());
+  AddAssistanceVisits(rng, options, &sample.township);
+  SortPlanted(sample.township, &sample.planted);
   return sample;
 }
 

@@ -125,22 +125,35 @@ void SetCauses(Rng& rng, Household* h) {
   }
 }
 
+// Uniform in [lo, hi], but never above hi (hi when the range is empty): years are cut to the
+// visit year, so that nothing happens after the survey's today.
+int UpTo(Rng& rng, int lo, int hi) {
+  return lo > hi ? hi : UniformInt32(rng, lo, hi);
+}
+
+// Identified 2014-2019, lifted 2016-2020, returned from 2021, removed after identification: each
+// step at least a year after the one before when there is room, and none after the visit year.
 void SetStatusYears(Rng& rng, int visit_year, Household* h) {
   const std::string& s = h->status;
-  h->identification_year = UniformInt32(rng, 2014, 2019);
+  const int steps_before = s == kStatusReturned ? 2 : s == kStatusPoor || s == kStatusNew ? 0 : 1;
+  h->identification_year = UpTo(rng, 2014, std::min(2019, visit_year - steps_before));
   if (s == kStatusNew) {
     // Newly included this year: identified now, not in 2014-2019.
     h->identification_year = h->status_year = visit_year;
   } else if (s == kStatusPoor) {
     h->status_year = h->identification_year;
   } else if (s == kStatusLifted || s == kStatusReturned) {
-    h->lifted_year = UniformInt32(rng, std::max(2016, h->identification_year + 1), 2020);
-    h->status_year = s == kStatusLifted ? h->lifted_year : UniformInt32(rng, 2021, visit_year);
+    const int last_lift = std::min(2020, s == kStatusLifted ? visit_year : visit_year - 1);
+    h->lifted_year = UpTo(rng, std::max(2016, h->identification_year + 1), last_lift);
+    h->status_year = s == kStatusLifted ? h->lifted_year
+                                        : UpTo(rng, std::max(2021, h->lifted_year + 1), visit_year);
   } else {
-    h->status_year = UniformInt32(rng, h->identification_year + 1, visit_year);
+    h->status_year = UpTo(rng, h->identification_year + 1, visit_year);
   }
 }
 
+// Lifted households met the housing guarantee; poor ones have had their 危房 renovated (the problem
+// list reports a C or D house of a poor household); only removed households still live in one.
 void SetHousing(Rng& rng, Household* h) {
   const bool lifted = h->status == kStatusLifted;
   h->relocated = Chance(rng, 0.08);
@@ -149,8 +162,10 @@ void SetHousing(Rng& rng, Household* h) {
     h->house_area_m2 = UniformInt32(rng, 500, 1200) / 10.0;
   } else {
     static const std::vector<std::string> kGrades = {"A", "B", "C", "D"};
-    h->danger_grade = kGrades[PickWeighted(
-        rng, lifted ? std::vector<int>{65, 35, 0, 0} : std::vector<int>{50, 25, 15, 10})];
+    const std::vector<int> weights = lifted                    ? std::vector<int>{65, 35, 0, 0}
+                                     : IsPoorStatus(h->status) ? std::vector<int>{60, 40, 0, 0}
+                                                               : std::vector<int>{50, 25, 15, 10};
+    h->danger_grade = kGrades[PickWeighted(rng, weights)];
     h->house_area_m2 = UniformInt32(rng, 400, 1800) / 10.0;
   }
   Guarantees& g = h->guarantees;
@@ -179,13 +194,19 @@ void SetMeasures(Rng& rng, int visit_year, Household* h) {
     m.amount_yuan = UniformInt32(rng, k.min_yuan / 100, k.max_yuan / 100) * 100.0;
     h->measures.push_back(std::move(m));
   }
+  // A poor household has a measure of the survey year (the problem list's no_measures_this_year).
+  if (IsPoorStatus(h->status)) h->measures.back().year = visit_year;
 }
 
-// Low-income guarantee (低保) and extreme-poverty support (特困供养) follow the family's means.
+// Low-income guarantee (低保) and extreme-poverty support (特困供养) follow the family's means; a
+// poor household that qualifies has it. Every member of a poor household is insured (医保).
 void SetSupport(Rng& rng, Household* h) {
-  const double share = IsPoorStatus(h->status) ? 0.35 : 0.1;
-  const bool guarantee = Chance(rng, share);
-  for (Member& m : h->members) m.low_income_guarantee = guarantee && m.Active();
+  const bool poor = IsPoorStatus(h->status);
+  const bool guarantee = Chance(rng, poor ? 0.35 : 0.1) || (poor && NeedsGuarantee(*h));
+  for (Member& m : h->members) {
+    m.low_income_guarantee = guarantee && m.Active();
+    if (poor) m.medical_insurance = true;
+  }
   Member& head = h->members.front();
   if (h->members.size() == 1 && head.age >= 60 && head.labor != "normal_labor" &&
       Chance(rng, 0.5)) {
@@ -194,6 +215,17 @@ void SetSupport(Rng& rng, Household* h) {
 }
 
 }  // namespace
+
+bool NeedsGuarantee(const Household& h) {
+  bool all_without_labor = true;
+  for (const Member& m : h.members) {
+    if (!m.Active()) continue;
+    if (m.labor != "lost_labor" && m.labor != "no_labor") all_without_labor = false;
+    const bool severe = m.disability_grade == 1 || m.disability_grade == 2;
+    if (m.health == "serious_illness" || (m.health == "disabled" && severe)) return true;
+  }
+  return all_without_labor;
+}
 
 double LineFor(const Context& ctx, int year) {
   const std::optional<double> line = ctx.lines.Line(year, ctx.options->county_code);

@@ -109,6 +109,11 @@ Household MakeHousehold(Rng& rng, const Context& ctx, const VillagePlan& village
 // Status drawn like the dataset (lifted 53%, poor 25%, removed 12%, new 6%, returned 4%).
 std::string DrawStatus(Rng& rng);
 
+// 低保 应保尽保 (the problem list's low_income_guarantee_missing): nobody among the active members
+// can work, or one of them is seriously ill or severely disabled (grade 1-2). A poor household
+// that qualifies gets 低保 (clean) unless planted otherwise.
+bool NeedsGuarantee(const Household& h);
+
 // Sets the income components so that the per-capita net income is about `per_capita`.
 void SetIncome(Rng& rng, double per_capita, Household* h);
 
@@ -116,10 +121,19 @@ void SetIncome(Rng& rng, double per_capita, Household* h);
 void SignHousehold(Rng& rng, const SampleOptions& options, Household* h);
 
 // ---- Planting (sample_planting.cpp). Changes households in place (never removes one or adds
-// one: a duplicate household replaces another household of the same village) and returns what
-// FindProblems must report, unsorted.
+// one: a duplicate household replaces another household of the same village), adds the planted
+// misidentification reviews to `reviews` and returns what FindProblems must report, unsorted.
 std::vector<PlantedProblem> PlantProblems(Rng& rng, const Context& ctx,
                                           const std::vector<VillagePlan>& villages,
-                                          std::vector<Household>* households);
+                                          std::vector<Household>* households,
+                                          std::vector<MisidentificationReview>* reviews);
+// Sorts like FindProblems: village, household_no, household id, code, member, role (a planted
+// 漏评 has no household: its review's village and number).
+void SortPlanted(const Township& township, std::vector<PlantedProblem>* planted);
+
+// ---- Assistance visits (sample_visits.cpp): each poor household with a cadre is visited by that
+// cadre every 25-31 days over the half year up to options.today, the last visit at most 20 days
+// before it.
+void AddAssistanceVisits(Rng& rng, const SampleOptions& options, Township* township);
 
 }  // namespace doorstep::registry::sample_internal

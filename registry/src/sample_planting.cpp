@@ -11,7 +11,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <map>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "doorstep/registry/quality.h"
@@ -22,7 +26,8 @@ namespace doorstep::registry::sample_internal {
 namespace {
 
 // Every code of the problem list except signature_stale (the sample only writes valid or missing
-// signatures).
+// signatures) and assistance_visit_overdue (the JSON Lines export carries no assistance visits, so
+// an imported sample could not show it; the visits stay clean instead).
 const std::vector<std::string> kPlantable = {kProblemDuplicateIdAcrossHouseholds,
                                              kProblemDuplicateIdInHousehold,
                                              kProblemDuplicateHousehold,
@@ -35,7 +40,16 @@ const std::vector<std::string> kPlantable = {kProblemDuplicateIdAcrossHouseholds
                                              kProblemSignatureMissing,
                                              kProblemVisitStale,
                                              kProblemIncomeImplausible,
-                                             kProblemEmptyHouseholdNotRemoved};
+                                             kProblemEmptyHouseholdNotRemoved,
+                                             kProblemMissedNotIncluded,
+                                             kProblemWrongInclusionNotRemoved,
+                                             kProblemWrongExitNotCorrected,
+                                             kProblemComparisonFlagsUnhandled,
+                                             kProblemNoAssistanceCadre,
+                                             kProblemNoMeasuresThisYear,
+                                             kProblemLowIncomeGuaranteeMissing,
+                                             kProblemMedicalInsuranceMissing,
+                                             kProblemDangerousHouse};
 
 bool IsYounger(const std::string& r) {
   return r == "son" || r == "daughter" || r == "son_in_law" || r == "daughter_in_law" ||
@@ -56,11 +70,21 @@ std::vector<size_t> Plain(const Household& h) {
   return out;
 }
 
+// A poor household with somebody left: the households the assistance checks look at.
+bool PoorActive(const Household& h) {
+  return IsPoorStatus(h.status) && h.ActiveSize() > 0;
+}
+
 class Planter {
  public:
   Planter(Rng& rng, const Context& ctx, const std::vector<VillagePlan>& villages,
-          std::vector<Household>* households)
-      : rng_(rng), ctx_(ctx), villages_(villages), hs_(*households), used_(hs_.size(), false) {}
+          std::vector<Household>* households, std::vector<MisidentificationReview>* reviews)
+      : rng_(rng),
+        ctx_(ctx),
+        villages_(villages),
+        hs_(*households),
+        reviews_(*reviews),
+        used_(hs_.size(), false) {}
 
   bool Plant(const std::string& code) {
     if (code == kProblemDuplicateIdAcrossHouseholds) return CrossDuplicate();
@@ -76,6 +100,17 @@ class Planter {
     if (code == kProblemVisitStale) return VisitStale();
     if (code == kProblemIncomeImplausible) return IncomeImplausible();
     if (code == kProblemEmptyHouseholdNotRemoved) return EmptyHousehold();
+    if (code == kProblemMissedNotIncluded) return MissedHousehold();
+    if (code == kProblemWrongInclusionNotRemoved)
+      return ConfirmedReview(kProblemWrongInclusionNotRemoved, "wrong_inclusion");
+    if (code == kProblemWrongExitNotCorrected)
+      return ConfirmedReview(kProblemWrongExitNotCorrected, "wrong_exit");
+    if (code == kProblemComparisonFlagsUnhandled) return PendingFlags();
+    if (code == kProblemNoAssistanceCadre) return NoCadre();
+    if (code == kProblemNoMeasuresThisYear) return NoMeasures();
+    if (code == kProblemLowIncomeGuaranteeMissing) return NoGuarantee();
+    if (code == kProblemMedicalInsuranceMissing) return Uninsured();
+    if (code == kProblemDangerousHouse) return DangerousHouse();
     return false;
   }
 
@@ -93,9 +128,10 @@ class Planter {
     return out;
   }
 
-  void Record(const char* code, size_t household, int member = -1, std::string role = {}) {
+  void Record(const char* code, size_t household, int member = -1, std::string role = {},
+              std::string review = {}) {
     used_[household] = true;
-    planted_.push_back({code, hs_[household].id, member, std::move(role)});
+    planted_.push_back({code, hs_[household].id, member, std::move(role), std::move(review)});
   }
 
   double Line(const Household& h) const { return LineFor(ctx_, YearOfDay(h.visit_day)); }
@@ -128,16 +164,22 @@ class Planter {
     return false;
   }
 
-  // The same person entered twice: a later member becomes a copy of an earlier one.
+  // The same person entered twice: a later member becomes a copy of an earlier one. Not where the
+  // copy would make a poor household without 低保 qualify for it (nobody left who can work).
   bool InHouseholdDuplicate() {
     auto c = Candidates([](const Household& h) { return !Removed(h) && Plain(h).size() >= 2; });
-    if (c.empty()) return false;
-    std::vector<size_t> js = Plain(hs_[c[0]]);
-    Shuffle(rng_, &js);
-    const size_t first = std::min(js[0], js[1]), later = std::max(js[0], js[1]);
-    hs_[c[0]].members[later] = hs_[c[0]].members[first];
-    Record(kProblemDuplicateIdInHousehold, c[0], static_cast<int>(later));
-    return true;
+    for (size_t k : c) {
+      std::vector<size_t> js = Plain(hs_[k]);
+      Shuffle(rng_, &js);
+      const size_t first = std::min(js[0], js[1]), later = std::max(js[0], js[1]);
+      Household copy = hs_[k];
+      copy.members[later] = copy.members[first];
+      if (PoorActive(copy) && NeedsGuarantee(copy) && !NeedsGuarantee(hs_[k])) continue;
+      hs_[k] = std::move(copy);
+      Record(kProblemDuplicateIdInHousehold, k, static_cast<int>(later));
+      return true;
+    }
+    return false;
   }
 
   // A household entered twice: it replaces another household of its village, under a new id.
@@ -347,19 +389,149 @@ class Planter {
     return true;
   }
 
+  // ---- The reviews' findings not acted on (quality_reviews.cpp).
+  MisidentificationReview NewReview(const Household* h, const char* kind, const char* conclusion) {
+    MisidentificationReview r;
+    r.id = NewUuid(rng_);
+    if (h != nullptr) {
+      r.household_id = h->id;
+      r.household_no = h->household_no;
+      r.head_name = h->head_name;
+      r.village = h->village;
+      r.people = h->ActiveSize();
+    }
+    r.year = YearOfDay(ctx_.options->today);
+    r.kind = kind;
+    r.conclusion = conclusion;
+    return r;
+  }
+
+  // A 漏评 household confirmed by a review but not registered: a number after the village's last.
+  bool MissedHousehold() {
+    std::vector<const VillagePlan*> room;
+    for (const VillagePlan& v : villages_) {
+      if (v.households + missed_ < 9999) room.push_back(&v);
+    }
+    if (room.empty()) return false;
+    const VillagePlan& v = *PickOne(rng_, room);
+    MisidentificationReview r = NewReview(nullptr, "missed", "confirmed");
+    char no[32];
+    std::snprintf(no, sizeof no, "%s%s%03d%04d", ctx_.options->county_code.c_str(),
+                  ctx_.township_code.c_str(), v.number, v.households + ++missed_);
+    r.household_no = no;
+    r.head_name = PersonName(rng_, Chance(rng_, 0.8));
+    r.village = v.name;
+    r.people = UniformInt32(rng_, 1, 6);
+    planted_.push_back({kProblemMissedNotIncluded, "", -1, "", r.id});
+    reviews_.push_back(std::move(r));
+    return true;
+  }
+
+  // 错评 confirmed for a household still poor, 错退 confirmed for one still lifted.
+  bool ConfirmedReview(const char* code, const char* kind) {
+    const bool exit = std::string(kind) == "wrong_exit";
+    auto c = Candidates([&](const Household& h) {
+      return exit ? h.status == kStatusLifted : IsPoorStatus(h.status);
+    });
+    if (c.empty()) return false;
+    MisidentificationReview r = NewReview(&hs_[c[0]], kind, "confirmed");
+    Record(code, c[0], -1, {}, r.id);
+    reviews_.push_back(std::move(r));
+    return true;
+  }
+
+  // A review still pending whose comparison flags nobody has looked into.
+  bool PendingFlags() {
+    auto c = Candidates([](const Household& h) { return !Removed(h); });
+    if (c.empty()) return false;
+    MisidentificationReview r = NewReview(&hs_[c[0]], "wrong_inclusion", "pending");
+    static const std::vector<std::string> kFlags = {"registered_car",  "business_registered",
+                                                    "commercial_flat", "public_servant",
+                                                    "high_deposit",    "farm_machinery"};
+    r.comparison_flags.push_back(PickOne(rng_, kFlags));
+    Record(kProblemComparisonFlagsUnhandled, c[0], -1, {}, r.id);
+    reviews_.push_back(std::move(r));
+    return true;
+  }
+
+  // ---- Poor households' assistance and guarantees (quality_assistance.cpp).
+  bool NoCadre() {
+    auto c = Candidates(PoorActive);
+    if (c.empty()) return false;
+    Household& h = hs_[c[0]];
+    h.cadre_name.clear();
+    h.cadre_unit.clear();
+    h.cadre_position.clear();
+    h.cadre_phone.clear();
+    Record(kProblemNoAssistanceCadre, c[0]);
+    return true;
+  }
+
+  // This year's measures recorded under earlier years (poor and returned households were identified
+  // before the visit year; a new one only in it).
+  bool NoMeasures() {
+    auto c = Candidates([](const Household& h) {
+      return PoorActive(h) && h.identification_year < YearOfDay(h.visit_day);
+    });
+    if (c.empty()) return false;
+    Household& h = hs_[c[0]];
+    const int year = YearOfDay(h.visit_day);
+    for (AssistanceMeasure& m : h.measures) {
+      if (m.year >= year) m.year = UniformInt32(rng_, h.identification_year, year - 1);
+    }
+    Record(kProblemNoMeasuresThisYear, c[0]);
+    return true;
+  }
+
+  // 应保尽保: a household that qualifies (NeedsGuarantee) loses its 低保 and 特困供养.
+  bool NoGuarantee() {
+    auto c = Candidates([](const Household& h) { return PoorActive(h) && NeedsGuarantee(h); });
+    if (c.empty()) return false;
+    for (Member& m : hs_[c[0]].members) m.low_income_guarantee = m.extreme_poverty_support = false;
+    Record(kProblemLowIncomeGuaranteeMissing, c[0]);
+    return true;
+  }
+
+  bool Uninsured() {
+    auto c = Candidates(PoorActive);
+    if (c.empty()) return false;
+    Household& h = hs_[c[0]];
+    std::vector<size_t> js;
+    for (size_t i = 0; i < h.members.size(); ++i) {
+      if (h.members[i].Active()) js.push_back(i);
+    }
+    const size_t j = PickOne(rng_, js);
+    h.members[j].medical_insurance = false;
+    Record(kProblemMedicalInsuranceMissing, c[0], static_cast<int>(j));
+    return true;
+  }
+
+  bool DangerousHouse() {
+    auto c = Candidates([](const Household& h) { return PoorActive(h) && !h.relocated; });
+    if (c.empty()) return false;
+    Household& h = hs_[c[0]];
+    h.danger_grade = Chance(rng_, 0.6) ? "C" : "D";
+    h.guarantees.safe_housing = false;
+    Record(kProblemDangerousHouse, c[0]);
+    return true;
+  }
+
   Rng& rng_;
   const Context& ctx_;
   const std::vector<VillagePlan>& villages_;
   std::vector<Household>& hs_;
+  std::vector<MisidentificationReview>& reviews_;
   std::vector<bool> used_;
   std::vector<PlantedProblem> planted_;
+  int missed_ = 0;  // 漏评 households planted (their numbers follow each village's last)
 };
 
 }  // namespace
 
 std::vector<PlantedProblem> PlantProblems(Rng& rng, const Context& ctx,
                                           const std::vector<VillagePlan>& villages,
-                                          std::vector<Household>* households) {
+                                          std::vector<Household>* households,
+                                          std::vector<MisidentificationReview>* reviews) {
   const size_t n = households->size();
   const double rate = std::clamp(ctx.options->problem_rate, 0.0, 1.0);
   size_t count = static_cast<size_t>(std::llround(rate * static_cast<double>(n)));
@@ -374,9 +546,26 @@ std::vector<PlantedProblem> PlantProblems(Rng& rng, const Context& ctx,
   count = std::min(count, n / 4);
   while (codes.size() < count) codes.push_back(PickOne(rng, kPlantable));
   codes.resize(count);
-  Planter planter(rng, ctx, villages, households);
+  Planter planter(rng, ctx, villages, households, reviews);
   for (const std::string& code : codes) planter.Plant(code);
   return planter.Take();
+}
+
+void SortPlanted(const Township& township, std::vector<PlantedProblem>* planted) {
+  // Where a problem sorts: its household's village and number, else its review's (漏评).
+  std::map<std::string, std::pair<std::string, std::string>> place;
+  for (const Household& h : township.households)
+    place.emplace(h.id, std::pair(h.village, h.household_no));
+  for (const MisidentificationReview& r : township.misidentification_reviews) {
+    place.emplace(r.id, std::pair(r.village, r.household_no));
+  }
+  auto key = [&](const PlantedProblem& p) {
+    const auto& [village, no] = place.at(p.household_id.empty() ? p.review_id : p.household_id);
+    return std::tie(village, no, p.household_id, p.code, p.member_index, p.role);
+  };
+  std::stable_sort(
+      planted->begin(), planted->end(),
+      [&](const PlantedProblem& a, const PlantedProblem& b) { return key(a) < key(b); });
 }
 
 }  // namespace doorstep::registry::sample_internal

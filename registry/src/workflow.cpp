@@ -15,6 +15,7 @@ using workflow_internal::MakeUnmet;
 
 const char* StatusZh(const std::string& status) {
   if (status.empty()) return "未登记";
+  if (status == kStatusCandidate) return "待识别";
   if (status == kStatusNew) return "新纳入";
   if (status == kStatusPoor) return "未脱贫";
   if (status == kStatusLifted) return "已脱贫";
@@ -89,16 +90,56 @@ void CheckSignatures(const Household& h, std::vector<Unmet>* unmet) {
   }
 }
 
+std::string ProvinceOf(const Household& h) {
+  return h.county_code.size() >= 2 ? h.county_code.substr(0, 2) : "";
+}
+
+void UnknownLine(int year, std::vector<Unmet>* unmet) {
+  const std::string y = std::to_string(year);
+  unmet->push_back(
+      MakeUnmet(kUnmetPovertyLineUnknown, y + " 年的贫困线未知", "no poverty line for " + y));
+}
+
+// Identification (新纳入, 返贫): income at or below the line, or a guarantee not met.
+void CheckPoor(const Household& h, const Review& r, const PovertyLines& lines,
+               std::vector<Unmet>* unmet) {
+  std::optional<double> line = lines.Line(r.year, ProvinceOf(h));
+  if (!line) return UnknownLine(r.year, unmet);
+  if (h.PerCapitaNet() > *line && h.guarantees.AllMet()) {
+    const std::string yuan = Yuan(*line);
+    unmet->push_back(MakeUnmet(
+        kUnmetIncomeNotBelowLine,
+        "人均纯收入高于贫困线 " + yuan + " 元且两不愁三保障均已达标，不符合识别标准",
+        "per-capita net income is above the line of " + yuan +
+            " yuan and every guarantee is met"));
+  }
+}
+
+// The 脱贫退出户调查核实登记表 of this household and year.
+void CheckExitVerification(const Household& h, const Review& r, const Township& registry,
+                           std::vector<Unmet>* unmet) {
+  bool found = false;
+  for (const ExitVerification& v : registry.exit_verifications) {
+    if (v.household_id != h.id || (v.exit_year != 0 && v.exit_year != r.year)) continue;
+    if (v.finalized && v.signatures_valid && v.conclusion == "meets") return;
+    found = true;
+  }
+  unmet->push_back(MakeUnmet(
+      kUnmetExitVerificationMissing,
+      found ? "脱贫退出户调查核实登记表未提交、签名不全或结论不是“达到脱贫标准”"
+            : "缺少本年度脱贫退出户调查核实登记表",
+      found ? "the exit verification is not finalized, not fully signed or does not conclude "
+              "\"meets\""
+            : "no exit verification of this household for the review year"));
+}
+
 void CheckEvidence(const Household& h, const Review& r, const PovertyLines& lines,
-                   std::vector<Unmet>* unmet) {
+                   const TransitionContext& context, std::vector<Unmet>* unmet) {
   switch (r.transition) {
     case Transition::kExit: {
-      const std::string province = h.county_code.size() >= 2 ? h.county_code.substr(0, 2) : "";
-      std::optional<double> line = lines.Line(r.year, province);
+      std::optional<double> line = lines.Line(r.year, ProvinceOf(h));
       if (!line) {
-        const std::string year = std::to_string(r.year);
-        unmet->push_back(MakeUnmet(kUnmetPovertyLineUnknown, year + " 年的贫困线未知",
-                                   "no poverty line for " + year));
+        UnknownLine(r.year, unmet);
       } else if (!(h.PerCapitaNet() > *line)) {
         // The line, not the income: the message may travel in a Status.
         const std::string yuan = Yuan(*line);
@@ -108,13 +149,29 @@ void CheckEvidence(const Household& h, const Review& r, const PovertyLines& line
       }
       CheckGuarantees(h.guarantees, unmet);
       CheckSignatures(h, unmet);
+      if (context.registry != nullptr) CheckExitVerification(h, r, *context.registry, unmet);
       break;
     }
     case Transition::kNewInclusion:
     case Transition::kReturn:
+      if (h.household_no.empty()) {
+        unmet->push_back(
+            MakeUnmet(kUnmetHouseholdNoMissing, "未填写户编号", "household number missing"));
+      }
       if (h.main_cause.empty()) {
         unmet->push_back(
             MakeUnmet(kUnmetCauseMissing, "未填写主要致贫原因", "main cause of poverty missing"));
+      }
+      if (r.transition == Transition::kReturn && r.return_cause.empty()) {
+        unmet->push_back(
+            MakeUnmet(kUnmetCauseMissing, "未填写返贫原因", "cause of the return missing"));
+      }
+      CheckPoor(h, r, lines, unmet);
+      CheckSignatures(h, unmet);
+      if (context.registry != nullptr && context.duplicate_override.empty()) {
+        for (Unmet& u : DuplicatePeople(h, context.registry->households)) {
+          unmet->push_back(std::move(u));
+        }
       }
       break;
     case Transition::kRemoval:
@@ -123,6 +180,25 @@ void CheckEvidence(const Household& h, const Review& r, const PovertyLines& line
             MakeUnmet(kUnmetReasonMissing, "未填写清退原因", "removal reason missing"));
       }
       break;
+  }
+}
+
+// Stored records: a draft is not evidence, and an unsigned review decided nothing.
+void CheckRecords(const Household& h, const Review& r, std::vector<Unmet>* unmet) {
+  if (!h.finalized) {
+    unmet->push_back(MakeUnmet(kUnmetRecordNotFinalized, "贫困户调查登记表尚未提交（仍是草稿）",
+                               "the household record is a draft"));
+  }
+  if (!r.finalized) {
+    unmet->push_back(MakeUnmet(kUnmetRecordNotFinalized, "评议记录尚未提交（仍是草稿）",
+                               "the review record is a draft"));
+  }
+  if (r.team_leader_signature == SignatureState::kMissing) {
+    unmet->push_back(MakeUnmet(kUnmetReviewUnsigned, "评议记录缺少驻村工作队队长签名",
+                               "the review has no team leader signature"));
+  } else if (r.team_leader_signature == SignatureState::kStale) {
+    unmet->push_back(MakeUnmet(kUnmetReviewUnsigned, "评议记录在队长签名后被修改，需重新签名",
+                               "the review changed after the team leader signed: sign again"));
   }
 }
 
@@ -147,7 +223,7 @@ void MemberLabel(const Member& m, size_t index, std::string* zh, std::string* en
 bool TransitionAllowedFrom(const std::string& status, Transition t) {
   switch (t) {
     case Transition::kNewInclusion:
-      return status.empty() || status == kStatusRemoved;
+      return status.empty() || status == kStatusRemoved || status == kStatusCandidate;
     case Transition::kExit:
       return IsPoorStatus(status);
     case Transition::kReturn:
@@ -173,8 +249,10 @@ std::string TargetStatus(Transition t) {
 }
 
 TransitionCheck CheckTransition(const Household& household, const Review& review,
-                                const PovertyLines& lines, int32_t today) {
+                                const PovertyLines& lines, int32_t today,
+                                const TransitionContext& context) {
   TransitionCheck check;
+  if (context.stored) CheckRecords(household, review, &check.unmet);
   if (!TransitionAllowedFrom(household.status, review.transition)) {
     check.unmet.push_back(MakeUnmet(
         kUnmetStatusNotAllowed,
@@ -182,14 +260,15 @@ TransitionCheck CheckTransition(const Household& household, const Review& review
             TransitionZh(review.transition),
         "status \"" + household.status + "\" does not allow " + TransitionName(review.transition)));
   }
-  CheckEvidence(household, review, lines, &check.unmet);
+  CheckEvidence(household, review, lines, context, &check.unmet);
   workflow_internal::CheckProcedure(review, CompletionDay(review, today), &check.unmet);
   return check;
 }
 
 Result<Household> ApplyTransition(const Household& household, const Review& review,
-                                  const PovertyLines& lines, int32_t today) {
-  TransitionCheck check = CheckTransition(household, review, lines, today);
+                                  const PovertyLines& lines, int32_t today,
+                                  const TransitionContext& context) {
+  TransitionCheck check = CheckTransition(household, review, lines, today, context);
   if (!check.ok()) {
     std::string joined;
     for (const Unmet& u : check.unmet) {
@@ -205,7 +284,45 @@ Result<Household> ApplyTransition(const Household& household, const Review& revi
   out.status = TargetStatus(review.transition);
   out.status_year = year;
   if (review.transition == Transition::kExit) out.lifted_year = year;
+  if (review.transition == Transition::kNewInclusion) {
+    // 识别年度, 识别标准, 识别时贫困线 of the year the household is included.
+    const std::string province = ProvinceOf(household);
+    const std::optional<double> line = lines.Line(year, province);
+    const std::optional<double> national = lines.Line(year);
+    out.identification_year = year;
+    out.identification_standard =
+        (line && national && *line != *national) ? "provincial" : "national";
+    out.poverty_line_yuan = line.value_or(0);
+  }
   return out;
+}
+
+std::vector<Unmet> DuplicatePeople(const Household& household,
+                                   const std::vector<Household>& registry) {
+  std::vector<Unmet> unmet;
+  for (size_t i = 0; i < household.members.size(); ++i) {
+    const Member& m = household.members[i];
+    if (!m.Active() || m.id_number.empty()) continue;
+    for (const Household& other : registry) {
+      if (other.id == household.id || !IsRegisteredStatus(other.status)) {
+        continue;
+      }
+      if (!household.household_no.empty() && other.household_no == household.household_no) {
+        continue;  // the same household under another record is the duplicate-number problem
+      }
+      for (const Member& o : other.members) {
+        if (!o.Active() || o.id_number != m.id_number) continue;
+        std::string zh;
+        std::string en;
+        MemberLabel(m, i, &zh, &en);
+        unmet.push_back(MakeUnmet(
+            kUnmetDuplicatePerson,
+            zh + " 已登记在户 " + other.household_no + "（户主 " + other.head_name + "）",
+            en + " is already a member of household " + other.household_no));
+      }
+    }
+  }
+  return unmet;
 }
 
 std::vector<Unmet> CheckMemberChanges(const Household& household, int32_t today) {

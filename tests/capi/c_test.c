@@ -535,7 +535,7 @@ static char* CaptureHousehold(ds_store* store) {
   SetText(s, "g_housing", "yes");
   SetText(s, "g_water", "yes");
   SetText(s, "visit_date", "2025-11-20");
-  SetText(s, "surveyors", "王五");
+  SetText(s, "surveyors", "王五、钱七"); /* two surveyors: the form requires two different names */
   SetText(s, "team_leader", "赵六");
   i = Find(s, "household_size", &q);
   CHECK(STREQ(ds_question_value_text(q, i), "2")); /* calculated */
@@ -595,6 +595,7 @@ static char* CaptureHousehold(ds_store* store) {
   CHECK_STATUS(ds_session_signature_svg(s, "sig_head", &path), DS_NOT_FOUND);
   CHECK(path == NULL);
   Sign(s, "sig_head", "张三", "李四");
+  Sign(s, "sig_responsible", "孙八", NULL);
   Sign(s, "sig_surveyor", "王五", NULL);
   Sign(s, "sig_team_leader", "赵六", NULL);
   OK(ds_session_signature_svg(s, "sig_head", &path));
@@ -608,6 +609,7 @@ static char* CaptureHousehold(ds_store* store) {
   CHECK(ds_question_signature_state(q, i) == DS_SIGNATURE_STALE);
   ds_question_list_free(q);
   Sign(s, "sig_head", "张三", "李四");
+  Sign(s, "sig_responsible", "孙八", NULL);
   Sign(s, "sig_surveyor", "王五", NULL);
   Sign(s, "sig_team_leader", "赵六", NULL);
 

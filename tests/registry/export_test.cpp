@@ -2,6 +2,7 @@
 // one row per member; errors name the line and the field.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <variant>
 
 #include "doorstep/registry/jsonl.h"
@@ -52,8 +53,12 @@ TEST_CASE("export: the national export shape parses field by field", "[export]")
   REQUIRE(h.members.size() == 3);
   CHECK(h.members[1].relation == "spouse");
   CHECK(h.members[2].age == 0);
-  REQUIRE(h.signatures.size() == 3);
+  REQUIRE(h.signatures.size() == 4);
   CHECK(h.signatures[0].role == "household_head");
+  CHECK(h.signatures[3].role == "responsible_cadre");  // 脱贫责任人
+  CHECK(h.signatures[3].signer == h.cadre_name);
+  CHECK(h.exit_path.empty());
+  CHECK(h.exit_deadline_year == 0);
   size_t points = 0;
   for (const auto& stroke : h.signatures[0].strokes) points += stroke.size();
   CHECK(points > 200);
@@ -74,6 +79,58 @@ TEST_CASE("export: JSON lines write back to the same household", "[export]") {
     CHECK(g.signatures[2].strokes == h.signatures[2].strokes);
     CHECK(g.signatures[2].signed_at_ms == h.signatures[2].signed_at_ms);
   }
+}
+
+TEST_CASE("export: the 五清 fields travel in JSON (five_clear) and CSV, left out when empty",
+          "[export]") {
+  std::vector<Status> errors;
+  auto rows = ParseJsonLines(ThreeHouseholds(), &errors);
+  REQUIRE(rows.size() == 3);
+  Household h = AsHousehold(rows[0]);
+  CHECK(HouseholdJson(h).find("five_clear") == std::string::npos);
+  h.exit_path = "发展中药材种植";
+  h.main_difficulty = "缺技术, \"缺资金\"";
+  h.past_assistance_effect = "2016年产业扶持，效果一般";
+  h.assistance_plan = "技能培训、小额信贷";
+  h.exit_deadline_year = 2020;
+  const std::string json = HouseholdJson(h);
+  CHECK(json.find("\"five_clear\":{\"exit_path\":") != std::string::npos);
+  auto back = ParseExportLine(json, 1);
+  REQUIRE(back.ok());
+  const Household& b = AsHousehold(back.value());
+  CHECK(b.exit_path == h.exit_path);
+  CHECK(b.main_difficulty == h.main_difficulty);
+  CHECK(b.past_assistance_effect == h.past_assistance_effect);
+  CHECK(b.assistance_plan == h.assistance_plan);
+  CHECK(b.exit_deadline_year == 2020);
+  CHECK(HouseholdJson(b) == json);
+  auto bad = ParseExportLine(
+      json.substr(0, json.find("\"exit_deadline_year\":2020")) + "\"exit_deadline_year\":\"2020\"" +
+          json.substr(json.find("\"exit_deadline_year\":2020") + 25),
+      4);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().where() == "line 4: five_clear.exit_deadline_year");
+
+  std::string csv;
+  for (size_t i = 0; i < CsvColumns().size(); ++i) csv += (i ? "," : "") + CsvColumns()[i];
+  for (const char* column : {"exit_path", "main_difficulty", "past_assistance_effect",
+                             "assistance_plan", "exit_deadline_year"}) {
+    CHECK(std::find(CsvColumns().begin(), CsvColumns().end(), column) != CsvColumns().end());
+  }
+  auto from_csv = ParseCsv(csv + "\r\n" + HouseholdCsvRows(h), &errors);
+  REQUIRE(errors.empty());
+  REQUIRE(from_csv.size() == 1);
+  const Household& c = AsHousehold(from_csv[0]);
+  CHECK(c.exit_path == h.exit_path);
+  CHECK(c.main_difficulty == h.main_difficulty);
+  CHECK(c.past_assistance_effect == h.past_assistance_effect);
+  CHECK(c.assistance_plan == h.assistance_plan);
+  CHECK(c.exit_deadline_year == 2020);
+  // An empty year is an empty cell, read back as unknown.
+  h.exit_deadline_year = 0;
+  from_csv = ParseCsv(csv + "\r\n" + HouseholdCsvRows(h), &errors);
+  REQUIRE(from_csv.size() == 1);
+  CHECK(AsHousehold(from_csv[0]).exit_deadline_year == 0);
 }
 
 TEST_CASE("export: a bad line is reported with its line and field, the others still parse",
@@ -132,9 +189,64 @@ TEST_CASE("export: village registers and misidentification reviews have their ow
   const auto& mr = std::get<MisidentificationReview>(rows[1].row);
   CHECK(mr.household_id == m.household_id);
   CHECK(mr.comparison_flags == m.comparison_flags);
+  CHECK(VillageRegisterJson(v).find("needs") == std::string::npos);  // extensions left out
+  CHECK(VillageRegisterJson(v).find("village_clinic") == std::string::npos);
   auto unknown = ParseExportLine(R"({"record_type":"visit","uuid":"x"})", 4);
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.status().where() == "line 4: record_type");
+}
+
+TEST_CASE("export: a village register line carries its file, ledger, needs and assistance forces",
+          "[export]") {
+  VillageRegister v;
+  v.id = "0b7f2a8e-1c1d-4e55-9a0b-2f6a1d9c3e01";
+  v.village = "坪新冲村";
+  v.year = 2026;
+  v.poor_village = true;
+  v.per_capita_income_yuan = 7772.5;
+  v.leading_industry = "小麦、玉米种植";
+  v.village_clinic = "yes";
+  v.main_constraints = "缺水";
+  v.past_assistance = "2015年修通村道，效果明显";
+  v.urgent_problems = "安全饮水";
+  v.needs = {{"", "饮水管网改造", 350000}, {"", "产业路硬化", 0}};
+  v.liaison_leaders = {"王县长"};
+  v.assisting_units = {"县水务局", "县教育局"};
+  v.first_secretary = "赵文";
+  v.team_leader = "蒋玉林";
+  v.leading_enterprise = "某农业公司";
+  v.tech_advisor = "刘工";
+  v.financial_outlet = "no";
+  const std::string json = VillageRegisterJson(v);
+  CHECK(json.find("\"problem_ledger\":{\"main_constraints\":") != std::string::npos);
+  CHECK(json.find("\"assisting_units\":[\"县水务局\",\"县教育局\"]") != std::string::npos);
+  auto back = ParseExportLine(json, 2);
+  REQUIRE(back.ok());
+  const auto& b = std::get<VillageRegister>(back.value().row);
+  CHECK(b.per_capita_income_yuan == 7772.5);
+  CHECK(b.leading_industry == v.leading_industry);
+  CHECK(b.village_clinic == "yes");
+  CHECK(b.main_constraints == v.main_constraints);
+  CHECK(b.past_assistance == v.past_assistance);
+  CHECK(b.urgent_problems == v.urgent_problems);
+  REQUIRE(b.needs.size() == 2);
+  CHECK(b.needs[0].item == "饮水管网改造");
+  CHECK(b.needs[0].amount_yuan == 350000);
+  CHECK(b.needs[1].amount_yuan == 0);
+  CHECK(b.liaison_leaders == v.liaison_leaders);
+  CHECK(b.assisting_units == v.assisting_units);
+  CHECK(b.first_secretary == "赵文");
+  CHECK(b.team_leader == "蒋玉林");
+  CHECK(b.leading_enterprise == v.leading_enterprise);
+  CHECK(b.tech_advisor == v.tech_advisor);
+  CHECK(b.financial_outlet == "no");
+  CHECK(VillageRegisterJson(b) == json);
+  auto bad = ParseExportLine(
+      R"({"record_type":"village_register","uuid":"0b7f2a8e-1c1d-4e55-9a0b-2f6a1d9c3e01",)"
+      R"("village":"x","needs":[{"item":"路","amount_yuan":"很多"}]})",
+      5);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().where() == "line 5: needs[0].amount_yuan");
 }
 
 TEST_CASE("export: a status review line carries the procedure and the comparison flags",

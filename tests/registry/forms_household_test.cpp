@@ -1,8 +1,10 @@
 // The registry household form (forms/registry/household.json) in a real store: a complete
 // household finalizes; household size and incomes are calculated; the status rules (main cause
 // for new and returned, a lifted year for lifted; an empty household or an exit failing a
-// guarantee is left to the procedure and the problem list) and the signatures' coverage. Member rules (resident ID, sex, age, changes) are in
-// forms_member_test.cpp. Today is the FakeClock's 2026-11-23.
+// guarantee is left to the procedure and the problem list) and the signatures' coverage; two
+// surveyors, the 脱贫责任人's signature and the 五清 fields (seeds/000 and seeds/003). Member rules
+// (resident ID, sex, age, changes) are in forms_member_test.cpp. Today is the FakeClock's
+// 2026-11-23.
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -125,6 +127,7 @@ struct HouseholdRecord {
   }
   void SignRequired() {
     REQUIRE(store->Sign(id, "sig_head", TestSignature("龙德成", "龙小燕")).ok());
+    REQUIRE(store->Sign(id, "sig_responsible", TestSignature("田晓梅")).ok());
     REQUIRE(store->Sign(id, "sig_surveyor", TestSignature("张伟")).ok());
     REQUIRE(store->Sign(id, "sig_team_leader", TestSignature("彭志刚")).ok());
   }
@@ -139,7 +142,7 @@ using Errors = std::map<std::string, std::string>;
 
 }  // namespace
 
-TEST_CASE("a complete registry household finalizes with its three required signatures",
+TEST_CASE("a complete registry household finalizes with its four required signatures",
           "[forms]") {
   HouseholdRecord h;
   CHECK(h.DataErrors().empty());
@@ -147,6 +150,7 @@ TEST_CASE("a complete registry household finalizes with its three required signa
   Errors missing;
   for (const auto& e : unsigned_report.errors) missing[e.path] = e.code;
   CHECK(missing == Errors{{"sig_head", "required"},
+                          {"sig_responsible", "required"},
                           {"sig_surveyor", "required"},
                           {"sig_team_leader", "required"}});
 
@@ -287,12 +291,14 @@ TEST_CASE("the head signs the household's data, not the survey team's names", "[
   h.SignRequired();
   using S = SignatureState;
   CHECK(h.SignatureStates() == std::map<std::string, S>{{"sig_head", S::kValid},
+                                                        {"sig_responsible", S::kValid},
                                                         {"sig_surveyor", S::kValid},
                                                         {"sig_team_leader", S::kValid},
                                                         {"sig_vice_leader", S::kMissing}});
   // Correcting the team leader's name concerns the team, not the household.
   h.Set("team_leader", Text("彭志强"));
   CHECK(h.SignatureStates()["sig_head"] == S::kValid);
+  CHECK(h.SignatureStates()["sig_responsible"] == S::kStale);
   CHECK(h.SignatureStates()["sig_surveyor"] == S::kStale);
   CHECK(h.SignatureStates()["sig_team_leader"] == S::kStale);
   // A member's data is the household's: the head must sign again.
@@ -304,6 +310,7 @@ TEST_CASE("the head signs the household's data, not the survey team's names", "[
   Errors stale;
   for (const auto& e : report->errors) stale[e.path] = e.code;
   CHECK(stale == Errors{{"sig_head", "signature_stale"},
+                        {"sig_responsible", "signature_stale"},
                         {"sig_surveyor", "signature_stale"},
                         {"sig_team_leader", "signature_stale"}});
 
@@ -312,4 +319,101 @@ TEST_CASE("the head signs the household's data, not the survey team's names", "[
   h.SignRequired();
   REQUIRE(h.store->Sign(h.id, "sig_vice_leader", TestSignature("麻建军")).ok());
   CHECK(h.store->Finalize(h.id)->errors.empty());
+}
+
+TEST_CASE("two different surveyors survey the household (由2人以上进行入户采集)", "[forms]") {
+  HouseholdRecord h;
+  for (const char* bad : {"张伟", "张伟、张伟", "张伟、张伟、张伟", "张伟、", "、张伟", "张伟、、李娜",
+                          "张伟,李娜", "张伟 李娜"}) {
+    INFO(bad);
+    h.Set("surveyors", Text(bad));
+    CHECK(h.DataErrors() == Errors{{"surveyors", "constraint"}});
+  }
+  // The message says what is needed and never repeats the names.
+  const std::string message = h.MessageOf("surveyors");
+  CHECK(message.find("2人以上") != std::string::npos);
+  CHECK(message.find("张伟") == std::string::npos);
+  for (const char* good : {"张伟、李娜", "张伟、张伟伟", "张伟、李娜、张伟", "阿依古丽·买买提、李娜"}) {
+    INFO(good);
+    h.Set("surveyors", Text(good));
+    CHECK(h.DataErrors().empty());
+  }
+  h.Clear("surveyors");
+  CHECK(h.DataErrors() == Errors{{"surveyors", "required"}});
+}
+
+TEST_CASE("the 脱贫责任人 signs every household but a removed one, and cannot sign by proxy",
+          "[forms]") {
+  HouseholdRecord h;
+  auto missing = [&] {
+    auto report = h.store->Validate(h.id);
+    REQUIRE(report.ok());
+    Errors out;
+    for (const auto& e : report->errors) {
+      if (e.path == "sig_responsible") out[e.path] = e.code;
+    }
+    return out;
+  };
+  for (const char* status : {"new", "poor", "returned"}) {
+    h.Set("poverty_status", One(status));
+    CHECK(missing() == Errors{{"sig_responsible", "required"}});
+  }
+  h.Set("poverty_status", One("lifted"));
+  h.Set("lifted_year", Int(2025));
+  CHECK(missing() == Errors{{"sig_responsible", "required"}});
+  h.Set("poverty_status", One("removed"));
+  CHECK(missing().empty());
+
+  h.Set("poverty_status", One("poor"));
+  CHECK_FALSE(h.store->Sign(h.id, "sig_responsible", TestSignature("田晓梅", "李娜")).ok());
+  h.SignRequired();
+  CHECK(h.store->Finalize(h.id)->errors.empty());
+}
+
+TEST_CASE("the 五清 fields are optional, signed, and the deadline is a year after identification",
+          "[forms]") {
+  HouseholdRecord h;
+  h.Set("exit_path", Text("发展中药材种植，妻子就近务工"));
+  h.Set("main_difficulty", Text("缺技术、缺资金"));
+  h.Set("past_assistance_effect", Text("2016年产业扶持，效果一般"));
+  h.Set("assistance_plan", Text("技能培训、小额信贷"));
+  h.Set("exit_deadline_year", Int(2014));  // the identification year
+  CHECK(h.DataErrors().empty());
+  h.Set("exit_deadline_year", Int(2013));
+  CHECK(h.DataErrors() == Errors{{"exit_deadline_year", "constraint"}});
+  h.Set("exit_deadline_year", Int(2101));
+  CHECK(h.DataErrors() == Errors{{"exit_deadline_year", "constraint"}});
+  h.Clear("identification_year");
+  h.Set("exit_deadline_year", Int(2012));
+  CHECK(h.DataErrors() == Errors{{"exit_deadline_year", "constraint"}});
+  h.Set("exit_deadline_year", Int(2013));
+  CHECK(h.DataErrors().empty());
+  // Every status may leave them empty (an import of an older register must not be refused).
+  for (const char* f : {"exit_path", "main_difficulty", "past_assistance_effect", "assistance_plan",
+                        "exit_deadline_year"}) {
+    h.Clear(f);
+  }
+  h.Set("poverty_status", One("new"));
+  CHECK(h.DataErrors().empty());
+  h.Set("poverty_status", One("returned"));
+  h.Set("lifted_year", Int(2019));
+  CHECK(h.DataErrors().empty());
+
+  // The plan is the household's: the head and the team sign it, and a status written by the
+  // procedure does not make the signatures stale (the fields stay relevant for every status).
+  h.Set("poverty_status", One("poor"));
+  h.Set("identification_year", Int(2014));
+  h.Set("exit_path", Text("务工"));
+  h.SignRequired();
+  using S = SignatureState;
+  h.Set("poverty_status", One("lifted"));
+  h.Set("lifted_year", Int(2026));
+  for (const auto& [path, state] : h.SignatureStates()) {
+    if (path != "sig_vice_leader") CHECK(state == S::kValid);
+  }
+  h.Set("assistance_plan", Text("巩固：公益岗位"));
+  for (const auto& [path, state] : h.SignatureStates()) {
+    INFO(path);
+    if (path != "sig_vice_leader") CHECK(state == S::kStale);
+  }
 }

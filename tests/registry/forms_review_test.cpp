@@ -65,56 +65,79 @@ struct FormRecord {
 
 const char* kRef = "0f5c3a5e-9d1b-4c2e-8a7f-3b6d2e1c4a90";
 
-// A review whose first assessment was approved on 10-20 and noticed from 10-21, no objection.
+// A review whose first assessment was approved (and acknowledged by the household) on 10-20 and
+// noticed from 10-21, no objection.
 FormRecord Review(const char* transition) {
   return FormRecord("status_review",
                     {Edit::Set("household_ref", Text(kRef)), Edit::Set("village", Text("菖蒲塘村")),
                      Edit::Set("transition", One(transition)), Edit::Set("review_year", Int(2026)),
                      Edit::Set("assessment1_date", Day(2026, 10, 20)),
                      Edit::Set("assessment1_outcome", One("approved")),
+                     Edit::Set("household_acknowledged", One("yes")),
                      Edit::Set("notice1_start", Day(2026, 10, 21)),
                      Edit::Set("notice1_objection", One("no"))});
 }
 
+// The township's (spot-)check, the announcement and the notification of an exit or a removal.
+void Close(FormRecord& r) {
+  r.Set("township_review_date", Day(2026, 10, 28));
+  r.Set("township_review_outcome", One("approved"));
+  r.Set("announcement_start", Day(2026, 10, 28));
+  r.Set("announcement_objection", One("no"));
+  r.Set("notification_date", Day(2026, 11, 2));
+  r.Set("completed_date", Day(2026, 11, 2));
+}
+
 }  // namespace
 
-TEST_CASE("an exit is announced 7 days after its notice started, not earlier", "[forms]") {
+TEST_CASE("an exit's township spot check comes 7 days after its notice started, not earlier",
+          "[forms]") {
   FormRecord r = Review("exit");
   CHECK(r.DataErrors().empty());
-  r.Set("announcement_start", Day(2026, 10, 27));  // start + 6
+  r.Set("township_review_outcome", One("approved"));
+  r.Set("township_review_date", Day(2026, 10, 27));  // start + 6
+  CHECK(r.DataErrors() == Errors{{"township_review_date", "constraint"}});
+  CHECK(r.MessageOf("township_review_date").find("7天") != std::string::npos);
+  r.Set("township_review_date", Day(2026, 10, 28));  // start + 7
+  CHECK(r.DataErrors().empty());
+  r.Set("announcement_start", Day(2026, 10, 27));  // before the spot check
   CHECK(r.DataErrors() == Errors{{"announcement_start", "constraint"}});
-  CHECK(r.MessageOf("announcement_start").find("7天") != std::string::npos);
-  r.Set("announcement_start", Day(2026, 10, 28));  // start + 7
+  r.Set("announcement_start", Day(2026, 10, 28));
   CHECK(r.DataErrors().empty());
 
-  // A later step needs the earlier ones.
+  // A later step needs the earlier ones, the household's acknowledgement among them.
   r.Clear("notice1_start");
   r.Clear("notice1_objection");
-  CHECK(r.DataErrors() ==
-        Errors{{"notice1_start", "required"}, {"notice1_objection", "required"}});
+  r.Clear("household_acknowledged");
+  CHECK(r.DataErrors() == Errors{{"notice1_start", "required"},
+                                 {"notice1_objection", "required"},
+                                 {"household_acknowledged", "required"}});
   r.Set("notice1_start", Day(2026, 10, 19));  // before the assessment
   r.Set("notice1_objection", One("no"));
+  r.Set("household_acknowledged", One("yes"));
   CHECK(r.DataErrors() == Errors{{"notice1_start", "constraint"}});
 }
 
-TEST_CASE("a review completes 5 days after the announcement and after the notification",
+TEST_CASE("the household is notified 5 days after the announcement, then the review completes",
           "[forms]") {
   FormRecord r = Review("removal");
   r.Set("reason", Text("家庭成员全部迁出"));
-  r.Set("announcement_start", Day(2026, 10, 28));
-  r.Set("notification_date", Day(2026, 10, 29));
-  r.Set("completed_date", Day(2026, 11, 1));  // announcement + 4
-  CHECK(r.DataErrors() == Errors{{"completed_date", "constraint"}});
-  CHECK(r.MessageOf("completed_date").find("5天") != std::string::npos);
-  r.Set("completed_date", Day(2026, 11, 2));  // announcement + 5
+  Close(r);
   CHECK(r.DataErrors().empty());
-  r.Set("notification_date", Day(2026, 11, 3));  // after the completion
-  CHECK(r.DataErrors() == Errors{{"completed_date", "constraint"}});
-  r.Set("notification_date", Day(2026, 10, 27));  // before the announcement
+  r.Set("notification_date", Day(2026, 11, 1));  // announcement + 4: still during the 公告
   CHECK(r.DataErrors() == Errors{{"notification_date", "constraint"}});
+  CHECK(r.MessageOf("notification_date").find("5天") != std::string::npos);
+  r.Set("notification_date", Day(2026, 11, 2));  // announcement + 5
+  r.Set("completed_date", Day(2026, 11, 1));     // before the notification
+  CHECK(r.DataErrors() == Errors{{"completed_date", "constraint"}});
+  r.Set("completed_date", Day(2026, 11, 2));
+  CHECK(r.DataErrors().empty());
   r.Clear("notification_date");
   CHECK(r.DataErrors() == Errors{{"notification_date", "required"}});
   r.Set("notification_date", Day(2026, 11, 2));
+  r.Clear("township_review_date");
+  CHECK(r.DataErrors() == Errors{{"township_review_date", "required"}});
+  r.Set("township_review_date", Day(2026, 10, 28));
 
   // Completed: the team leader signs.
   auto report = r.store->Validate(r.id);
@@ -124,33 +147,44 @@ TEST_CASE("a review completes 5 days after the announcement and after the notifi
   CHECK(report->errors[0].code == "required");
   REQUIRE(r.store->Sign(r.id, "sig_team_leader", TestSignature("彭志刚")).ok());
   CHECK(r.store->Finalize(r.id)->errors.empty());
+  // The township records that it applied the change outside the signature: still valid.
+  REQUIRE(r.store->Reopen(r.id).ok());
+  r.Set("applied_date", Day(2026, 11, 23));
+  r.Set("applied_by", Text("乡镇审核员"));
+  CHECK(r.store->Finalize(r.id)->errors.empty());
 }
 
-TEST_CASE("a removal needs a reason and a rejected assessment cannot complete", "[forms]") {
+TEST_CASE("a removal needs a reason and a rejected assessment or check cannot complete",
+          "[forms]") {
   FormRecord r = Review("removal");
   CHECK(r.DataErrors() == Errors{{"reason", "required"}});
   r.Set("reason", Text("识别不精准"));
   r.Set("assessment1_outcome", One("rejected"));
   CHECK(r.DataErrors().empty());  // the procedure stopped here: nothing wrong yet
-  r.Set("announcement_start", Day(2026, 10, 28));
-  r.Set("notification_date", Day(2026, 10, 28));
-  r.Set("completed_date", Day(2026, 11, 2));
+  Close(r);
   CHECK(r.DataErrors() == Errors{{"completed_date", "constraint"}});
   r.Set("assessment1_outcome", One("approved"));
   CHECK(r.DataErrors().empty());
+  r.Set("township_review_outcome", One("rejected"));
+  CHECK(r.DataErrors() == Errors{{"completed_date", "constraint"}});
 }
 
-TEST_CASE("an objection during the notice must be resolved before completion", "[forms]") {
+TEST_CASE("objections during the notice and the announcement must be resolved", "[forms]") {
   FormRecord r = Review("exit");
   r.Set("notice1_objection", One("yes"));
-  r.Set("announcement_start", Day(2026, 10, 28));
-  r.Set("notification_date", Day(2026, 10, 30));
-  r.Set("completed_date", Day(2026, 11, 2));
+  Close(r);
   CHECK(r.DataErrors() == Errors{{"completed_date", "constraint"}});
   CHECK(r.MessageOf("completed_date").find("异议") != std::string::npos);
   r.Set("notice1_objection_resolved", One("no"));
   CHECK(r.DataErrors() == Errors{{"completed_date", "constraint"}});
   r.Set("notice1_objection_resolved", One("yes"));
+  CHECK(r.DataErrors().empty());
+  // 告知 only after the 公告 ended without (an unresolved) objection.
+  r.Set("announcement_objection", One("yes"));
+  CHECK(r.DataErrors() ==
+        Errors{{"notification_date", "constraint"}, {"completed_date", "constraint"}});
+  CHECK(r.MessageOf("notification_date").find("无异议") != std::string::npos);
+  r.Set("announcement_objection_resolved", One("yes"));
   CHECK(r.DataErrors().empty());
   // Without an objection the resolution is not asked for (not relevant).
   r.Set("notice1_objection_resolved", One("no"));
@@ -158,58 +192,87 @@ TEST_CASE("an objection during the notice must be resolved before completion", "
   CHECK(r.DataErrors().empty());
 }
 
-TEST_CASE("the comparison and second round belong to new inclusions and returns only",
+TEST_CASE("new inclusions and returns: 两评议两公示一比对一公告一告知 in the documents' order",
           "[forms]") {
   FormRecord r = Review("exit");
   // For an exit these steps are not relevant: a wrong date there is not checked.
   r.Set("comparison_date", Day(2026, 10, 22));
-  r.Set("announcement_start", Day(2026, 10, 28));
   CHECK(r.DataErrors().empty());
   auto relevant = r.store->GetRelevantRecord(r.id).value();
   CHECK(relevant.Get("comparison_date") == nullptr);
 
   r.Set("transition", One("new_inclusion"));
-  CHECK(r.DataErrors() == Errors{{"comparison_date", "constraint"},
-                                 {"assessment2_date", "required"},
+  CHECK(r.DataErrors() == Errors{{"application_date", "required"},
+                                 {"township_review_date", "required"},
                                  {"notice2_start", "required"},
-                                 {"notice2_objection", "required"}});
-  CHECK(r.MessageOf("comparison_date").find("7天") != std::string::npos);
-  r.Set("comparison_date", Day(2026, 10, 28));  // notice start + 7
-  r.Set("comparison_flags", Many({"registered_car"}));
-  r.Set("assessment2_date", Day(2026, 10, 27));  // before the comparison
-  r.Set("notice2_start", Day(2026, 10, 30));
+                                 {"notice2_objection", "required"},
+                                 {"county_review_date", "required"},
+                                 {"comparison_departments", "required"}});
+  r.Set("application_date", Day(2026, 10, 10));
+  r.Set("township_review_date", Day(2026, 10, 28));
+  r.Set("township_review_outcome", One("approved"));
+  r.Set("notice2_start", Day(2026, 10, 29));
   r.Set("notice2_objection", One("no"));
-  CHECK(r.DataErrors() == Errors{{"assessment2_date", "constraint"},
-                                 {"assessment2_outcome", "required"},
-                                 {"comparison_flags_handled", "required"},
-                                 {"announcement_start", "constraint"}});
-  r.Set("assessment2_date", Day(2026, 10, 29));
-  r.Set("assessment2_outcome", One("approved"));
-  r.Set("comparison_flags_handled", One("no"));
-  r.Set("announcement_start", Day(2026, 11, 5));  // second notice start + 6
-  CHECK(r.DataErrors() == Errors{{"announcement_start", "constraint"}});
-  r.Set("announcement_start", Day(2026, 11, 6));  // second notice start + 7
+  r.Set("county_review_date", Day(2026, 11, 4));  // second notice + 6
+  r.Set("county_review_outcome", One("approved"));
+  r.Set("comparison_departments", Many({"public_security", "housing", "agricultural_machinery"}));
+  CHECK(r.DataErrors() ==
+        Errors{{"county_review_date", "constraint"}, {"comparison_date", "constraint"}});
+  CHECK(r.MessageOf("county_review_date").find("7天") != std::string::npos);
+  CHECK(r.MessageOf("comparison_date").find("县复审") != std::string::npos);
+  r.Set("county_review_date", Day(2026, 11, 5));  // second notice + 7
+  r.Set("comparison_date", Day(2026, 11, 5));
   CHECK(r.DataErrors().empty());
 
-  // Completion needs the findings handled and the second assessment approved.
-  r.Set("notification_date", Day(2026, 11, 8));
+  r.Set("comparison_flags", Many({"registered_car", "securities_holding"}));
+  r.Set("assessment2_date", Day(2026, 11, 4));  // before the comparison
+  CHECK(r.DataErrors() == Errors{{"assessment2_date", "constraint"},
+                                 {"assessment2_outcome", "required"},
+                                 {"feedback_date", "required"},
+                                 {"comparison_flags_handled", "required"}});
+  r.Set("feedback_date", Day(2026, 11, 6));
+  r.Set("assessment2_date", Day(2026, 11, 6));
+  r.Set("assessment2_outcome", One("approved"));
+  r.Set("comparison_flags_handled", One("no"));
+  r.Set("announcement_start", Day(2026, 11, 5));  // before the second assessment
+  CHECK(r.DataErrors() == Errors{{"announcement_start", "constraint"}});
+  r.Set("announcement_start", Day(2026, 11, 6));
+  CHECK(r.DataErrors().empty());
+
+  // Completion needs the findings handled and every assessment and review approved.
+  r.Set("announcement_objection", One("no"));
+  r.Set("notification_date", Day(2026, 11, 11));
   r.Set("completed_date", Day(2026, 11, 11));
   CHECK(r.DataErrors() == Errors{{"completed_date", "constraint"}});
   r.Set("comparison_flags_handled", One("yes"));
   CHECK(r.DataErrors().empty());
-  r.Set("assessment2_outcome", One("rejected"));
+  r.Set("county_review_outcome", One("rejected"));
   CHECK(r.DataErrors() == Errors{{"completed_date", "constraint"}});
-  r.Set("assessment2_outcome", One("approved"));
+  r.Set("county_review_outcome", One("approved"));
   r.Set("notice2_objection", One("yes"));
   CHECK(r.DataErrors() == Errors{{"completed_date", "constraint"}});
   r.Set("notice2_objection_resolved", One("yes"));
   CHECK(r.DataErrors().empty());
 
-  // A return follows the same procedure.
+  // A return follows the same procedure and names its cause.
   r.Set("transition", One("return"));
+  CHECK(r.DataErrors() == Errors{{"return_cause", "required"}});
+  r.Set("return_cause", One("disaster"));
   CHECK(r.DataErrors().empty());
-  r.Set("comparison_date", Day(2026, 10, 27));
+  r.Set("comparison_date", Day(2026, 11, 4));
   CHECK(r.DataErrors() == Errors{{"comparison_date", "constraint"}});
+}
+
+TEST_CASE("a missed household's review names it by number until it is registered", "[forms]") {
+  FormRecord r("status_review", {Edit::Set("village", Text("菖蒲塘村")),
+                                 Edit::Set("transition", One("new_inclusion")),
+                                 Edit::Set("missed_household", One("yes"))});
+  CHECK(r.DataErrors() == Errors{{"household_no", "required"}, {"head_name", "required"}});
+  r.Set("household_no", Text("5226310020309901"));
+  r.Set("head_name", Text("龙秀珍"));
+  CHECK(r.DataErrors().empty());
+  r.Set("missed_household", One("no"));
+  CHECK(r.DataErrors() == Errors{{"household_ref", "required"}});
 }
 
 TEST_CASE("an exit verification meets the standard only above the line with every guarantee",
@@ -218,7 +281,8 @@ TEST_CASE("an exit verification meets the standard only above the line with ever
       Edit::Set("household_ref", Text(kRef)),   Edit::Set("village", Text("菖蒲塘村")),
       Edit::Set("exit_year", Int(2020)),        Edit::Set("household_size", Int(4)),
       Edit::Set("net_income", Dec(16000)),      Edit::Set("poverty_line", Dec(4000)),
-      Edit::Set("conclusion", One("meets")),    Edit::Set("verify_date", Day(2026, 11, 23))};
+      Edit::Set("conclusion", One("meets")),    Edit::Set("verify_date", Day(2026, 11, 23)),
+      Edit::Set("surveyors", Text("张伟、李娜"))};
   for (const char* g : {"g_food", "g_clothing", "g_education", "g_medical", "g_housing",
                         "g_water"}) {
     edits.push_back(Edit::Set(g, One("yes")));
@@ -251,4 +315,42 @@ TEST_CASE("an exit verification meets the standard only above the line with ever
   CHECK(r.DataErrors() == Errors{{"poverty_line", "constraint"},
                                  {"household_size", "constraint"},
                                  {"conclusion", "constraint"}});
+}
+
+TEST_CASE("an exit verification is surveyed by two and signed by the household and its 脱贫责任人",
+          "[forms]") {
+  // seeds/000: "由2人以上进行入户采集，形成贫困户和脱贫责任人签字的入户调查记录" covers 脱贫户.
+  std::vector<Edit> edits = {
+      Edit::Set("household_ref", Text(kRef)),   Edit::Set("village", Text("菖蒲塘村")),
+      Edit::Set("exit_year", Int(2026)),        Edit::Set("household_size", Int(4)),
+      Edit::Set("net_income", Dec(26000)),      Edit::Set("poverty_line", Dec(4000)),
+      Edit::Set("conclusion", One("meets")),    Edit::Set("verify_date", Day(2026, 11, 20))};
+  for (const char* g : {"g_food", "g_clothing", "g_education", "g_medical", "g_housing",
+                        "g_water"}) {
+    edits.push_back(Edit::Set(g, One("yes")));
+  }
+  FormRecord r("exit_verification", edits);
+  CHECK(r.DataErrors() == Errors{{"surveyors", "required"}});
+  r.Set("surveyors", Text("张伟"));
+  CHECK(r.DataErrors() == Errors{{"surveyors", "constraint"}});
+  r.Set("surveyors", Text("张伟、张伟"));
+  CHECK(r.DataErrors() == Errors{{"surveyors", "constraint"}});
+  CHECK(r.MessageOf("surveyors").find("张伟") == std::string::npos);
+  r.Set("surveyors", Text("张伟、李娜"));
+  CHECK(r.DataErrors().empty());
+
+  auto report = r.store->Validate(r.id);
+  REQUIRE(report.ok());
+  Errors unsigned_errors;
+  for (const auto& e : report->errors) unsigned_errors[e.path] = e.code;
+  CHECK(unsigned_errors == Errors{{"sig_head", "required"},
+                                  {"sig_responsible", "required"},
+                                  {"sig_surveyor", "required"},
+                                  {"sig_team_leader", "required"}});
+  CHECK_FALSE(r.store->Sign(r.id, "sig_responsible", TestSignature("田晓梅", "张伟")).ok());
+  REQUIRE(r.store->Sign(r.id, "sig_head", TestSignature("龙德成", "龙小燕")).ok());
+  REQUIRE(r.store->Sign(r.id, "sig_responsible", TestSignature("田晓梅")).ok());
+  REQUIRE(r.store->Sign(r.id, "sig_surveyor", TestSignature("张伟")).ok());
+  REQUIRE(r.store->Sign(r.id, "sig_team_leader", TestSignature("彭志刚")).ok());
+  CHECK(r.store->Finalize(r.id)->errors.empty());
 }

@@ -102,34 +102,46 @@ TEST_CASE("every registry form loads, installs and keeps the mapped field names"
         "per_capita_income", "g_food", "g_clothing", "g_education", "g_medical", "g_housing",
         "g_water", "house_area", "house_danger", "relocated", "cadre_name", "cadre_unit",
         "cadre_position", "cadre_phone", "measures", "a_type", "a_description", "a_year",
-        "a_amount", "gps", "visit_date", "surveyors", "team_leader", "vice_team_leader",
-        "sig_head", "sig_surveyor", "sig_team_leader", "sig_vice_leader"}},
+        "a_amount", "exit_path", "main_difficulty", "past_assistance_effect", "assistance_plan",
+        "exit_deadline_year", "gps", "visit_date", "surveyors", "team_leader",
+        "vice_team_leader", "sig_head", "sig_responsible", "sig_surveyor", "sig_team_leader",
+        "sig_vice_leader"}},
       {"status_review", "动态调整评议记录",
-       {"household_ref", "household_no", "head_name", "village", "transition", "review_year",
-        "reason", "assessment1_date", "assessment1_outcome", "notice1_start",
-        "notice1_objection", "notice1_objection_resolved", "comparison_date", "comparison_flags",
-        "comparison_flags_handled", "assessment2_date", "assessment2_outcome", "notice2_start",
-        "notice2_objection", "notice2_objection_resolved", "announcement_start",
-        "notification_date", "completed_date", "sig_team_leader"}},
+       {"household_ref", "household_no", "head_name", "village", "transition",
+        "missed_household", "review_year", "reason", "return_cause", "application_date",
+        "assessment1_date", "assessment1_outcome", "household_acknowledged", "notice1_start",
+        "notice1_objection", "notice1_objection_resolved", "township_review_date",
+        "township_review_outcome", "notice2_start", "notice2_objection",
+        "notice2_objection_resolved", "county_review_date", "county_review_outcome",
+        "comparison_date", "comparison_departments", "comparison_flags", "feedback_date",
+        "assessment2_date", "comparison_flags_handled", "assessment2_outcome",
+        "announcement_start", "announcement_objection", "announcement_objection_resolved",
+        "notification_date", "completed_date", "sig_team_leader", "applied_date", "applied_by",
+        "duplicate_override"}},
       {"exit_verification", "脱贫退出户调查核实登记表",
        {"household_ref", "household_no", "head_name", "village", "exit_year", "household_size",
         "net_income", "per_capita_income", "poverty_line", "above_line", "g_food", "g_clothing",
         "g_education", "g_medical", "g_housing", "g_water", "house_danger", "conclusion",
-        "verify_date", "sig_head", "sig_surveyor", "sig_team_leader"}},
+        "verify_date", "surveyors", "sig_head", "sig_responsible", "sig_surveyor",
+        "sig_team_leader"}},
       {"misidentification_review", "识别不精准户调查核定登记表",
        {"household_ref", "household_no", "head_name", "village", "review_year", "review_kind",
-        "comparison_flags", "per_capita_income", "findings", "conclusion", "review_date",
+        "people", "comparison_flags", "per_capita_income", "findings", "conclusion", "review_date",
         "sig_surveyor", "sig_team_leader"}},
       {"village_register", "贫困村登记表",
        {"county", "county_code", "township", "village", "register_year",
         "registered_households", "registered_population", "rural_population",
         "assigned_households", "poor_village", "village_exit_year", "collective_income",
-        "road_access", "safe_water_access", "electricity_access", "broadband_access",
-        "first_secretary", "team_leader", "sig_team_leader"}},
+        "per_capita_income", "road_access", "safe_water_access", "electricity_access",
+        "broadband_access", "leading_industry", "village_clinic", "main_constraints",
+        "past_assistance", "urgent_problems", "needs", "need_item", "need_amount",
+        "liaison_leaders", "assisting_units", "first_secretary", "team_leader",
+        "leading_enterprise", "tech_advisor", "financial_outlet", "sig_team_leader"}},
       {"assistance_visit", "帮扶走访记录",
        {"household_ref", "household_no", "head_name", "village", "visit_date", "cadre_name",
-        "cadre_unit", "visit_kind", "content", "problems", "measures_taken", "follow_up_date",
-        "sig_cadre", "sig_head"}},
+        "cadre_unit", "assigned_cadre", "visit_kind", "content", "g_food", "g_clothing",
+        "g_education", "g_medical", "g_housing", "g_water", "problems", "measures_taken",
+        "follow_up_date", "sig_cadre", "sig_head"}},
   };
   StoreFixture fx;
   auto store = fx.Open();
@@ -213,6 +225,15 @@ TEST_CASE("a misidentification review names its household unless the household w
                 Edit::Set("conclusion", One("confirmed"))});
   CHECK(r.DataErrors() == Errors{{"household_ref", "required"}});
   r.Set("review_kind", One("missed"));
+  // A missed household has no record yet: its number, head and size say who it is.
+  CHECK(r.DataErrors() == Errors{{"household_no", "required"},
+                                 {"head_name", "required"},
+                                 {"people", "required"}});
+  r.Set("household_no", Text("5226310020309901"));
+  r.Set("head_name", Text("龙秀珍"));
+  r.Set("people", Int(0));
+  CHECK(r.DataErrors() == Errors{{"people", "constraint"}});
+  r.Set("people", Int(3));
   CHECK(r.DataErrors().empty());
   r.Set("household_ref", Text("0F5C3A5E-9D1B-4C2E-8A7F-3B6D2E1C4A90"));  // upper case
   CHECK(r.DataErrors() == Errors{{"household_ref", "constraint"}});
@@ -231,7 +252,8 @@ TEST_CASE("an assistance visit is dated, followed up later and signed by the hea
   FormRecord r("assistance_visit",
                {Edit::Set("household_ref", Text(kRef)), Edit::Set("village", Text("菖蒲塘村")),
                 Edit::Set("visit_date", Day(2026, 11, 20)), Edit::Set("cadre_name", Text("田晓梅")),
-                Edit::Set("visit_kind", One("phone")), Edit::Set("content", Text("了解务工收入")),
+                Edit::Set("assigned_cadre", One("yes")), Edit::Set("visit_kind", One("phone")),
+                Edit::Set("content", Text("了解务工收入")),
                 Edit::Set("measures_taken", Many({"employment_transfer", "skills_training"}))});
   CHECK(r.AllErrors(true) == Errors{{"sig_cadre", "required"}});
   REQUIRE(r.store->Sign(r.id, "sig_cadre", TestSignature("田晓梅")).ok());
@@ -246,8 +268,13 @@ TEST_CASE("an assistance visit is dated, followed up later and signed by the hea
   CHECK(r.DataErrors() == Errors{{"visit_date", "constraint"}});
   r.Set("visit_date", Day(2026, 11, 21));
 
-  // A home visit needs the head's signature (a proxy may sign for the head).
+  // A home visit needs the head's signature (a proxy may sign for the head) and what the cadre
+  // saw of the guarantees.
   r.Set("visit_kind", One("home_visit"));
+  for (const char* g : {"g_food", "g_clothing", "g_education", "g_medical", "g_housing",
+                        "g_water"}) {
+    r.Set(g, One("yes"));
+  }
   REQUIRE(r.store->Sign(r.id, "sig_cadre", TestSignature("田晓梅")).ok());
   CHECK(r.AllErrors(true) == Errors{{"sig_head", "required"}});
   REQUIRE(r.store->Sign(r.id, "sig_head", TestSignature("龙德成", "龙小燕")).ok());
@@ -259,5 +286,64 @@ TEST_CASE("an assistance visit needs its household, cadre and content", "[forms]
   CHECK(r.DataErrors() == Errors{{"household_ref", "required"},
                                  {"visit_date", "required"},
                                  {"cadre_name", "required"},
+                                 {"assigned_cadre", "required"},
                                  {"content", "required"}});
+}
+
+TEST_CASE("a home visit records the 两不愁三保障 it saw; other visits do not ask", "[forms]") {
+  FormRecord r("assistance_visit",
+               {Edit::Set("household_ref", Text(kRef)), Edit::Set("village", Text("菖蒲塘村")),
+                Edit::Set("visit_date", Day(2026, 11, 20)), Edit::Set("cadre_name", Text("田晓梅")),
+                Edit::Set("assigned_cadre", One("no")), Edit::Set("visit_kind", One("other")),
+                Edit::Set("content", Text("村委会座谈"))});
+  CHECK(r.DataErrors().empty());
+  r.Set("visit_kind", One("home_visit"));
+  CHECK(r.DataErrors() == Errors{{"g_food", "required"},
+                                 {"g_clothing", "required"},
+                                 {"g_education", "required"},
+                                 {"g_medical", "required"},
+                                 {"g_housing", "required"},
+                                 {"g_water", "required"}});
+  for (const char* g : {"g_food", "g_clothing", "g_education", "g_medical", "g_water"}) {
+    r.Set(g, One("yes"));
+  }
+  r.Set("g_housing", One("no"));  // a dangerous house is recorded, not refused
+  CHECK(r.DataErrors().empty());
+  r.Set("visit_kind", One("phone"));
+  CHECK(r.DataErrors().empty());
+  r.Clear("assigned_cadre");
+  CHECK(r.DataErrors() == Errors{{"assigned_cadre", "required"}});
+}
+
+TEST_CASE("the village register keeps its file, problem ledger, needs list and assistance forces",
+          "[forms]") {
+  FormRecord r("village_register",
+               {Edit::Set("village", Text("菖蒲塘村")), Edit::Set("register_year", Int(2026)),
+                Edit::Set("poor_village", One("yes")), Edit::Set("per_capita_income", Dec(7772)),
+                Edit::Set("leading_industry", Text("小麦、玉米种植")),
+                Edit::Set("village_clinic", One("yes")),
+                Edit::Set("main_constraints", Text("缺水，交通不便")),
+                Edit::Set("past_assistance", Text("2015年修通村道，效果明显")),
+                Edit::Set("urgent_problems", Text("安全饮水")),
+                Edit::Set("liaison_leaders", Text("王县长")),
+                Edit::Set("assisting_units", Text("县水务局、县教育局")),
+                Edit::Set("first_secretary", Text("赵文")),
+                Edit::Set("leading_enterprise", Text("某农业公司")),
+                Edit::Set("tech_advisor", Text("农技站刘工")),
+                Edit::Set("financial_outlet", One("no"))});
+  CHECK(r.DataErrors().empty());
+  r.Set("per_capita_income", Dec(-1));
+  CHECK(r.DataErrors() == Errors{{"per_capita_income", "constraint"}});
+  r.Set("per_capita_income", Dec(0));
+  CHECK(r.DataErrors().empty());
+
+  // Each line of the needs list names its project; the amount cannot be negative.
+  const std::string need = "needs[00000000-0000-4000-8000-000000000001]";
+  REQUIRE(r.store->Apply(r.id, {Edit::AddInstance("needs", need.substr(6, 36))}).ok());
+  CHECK(r.DataErrors() == Errors{{need + "/need_item", "required"}});
+  r.Set(need + "/need_item", Text("饮水管网改造"));
+  r.Set(need + "/need_amount", Dec(-500));
+  CHECK(r.DataErrors() == Errors{{need + "/need_amount", "constraint"}});
+  r.Set(need + "/need_amount", Dec(350000));
+  CHECK(r.DataErrors().empty());
 }

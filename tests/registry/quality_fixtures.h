@@ -42,6 +42,7 @@ inline Member TestMember(const std::string& name, const std::string& relation,
   m.relation = relation;
   m.id_number = id;
   m.school_status = school;
+  m.medical_insurance = true;  // poor households: 100% insured
   return m;
 }
 
@@ -61,7 +62,8 @@ inline Signature TestSignature(const std::string& role,
 
 // A poor household of four in Guizhou (province 52) that breaks no rule: head 50, spouse 48, a
 // son of 12 in primary school and a daughter of 20 in college; per-capita net 5000 yuan (between
-// the 2020 line of 4000 and twice it); visited a month ago; all three required signatures valid.
+// the 2020 line of 4000 and twice it); visited a month ago; all three required signatures valid;
+// everybody insured, a cadre and a measure of 2020, a B house (labor and health not recorded).
 // `n` (1-99) makes the ID sequence numbers and the household number unique.
 inline Household CleanHousehold(int n, const std::string& village = "坪新冲村") {
   Household h;
@@ -88,6 +90,13 @@ inline Household CleanHousehold(int n, const std::string& village = "坪新冲�
   h.income.production = 6000;
   h.income.production_costs = 2000;  // net 20000 over 4 people
   h.guarantees = Guarantees{true, true, true, true, true, true};
+  h.danger_grade = "B";
+  h.cadre_name = "帮扶干部" + std::to_string(n);
+  AssistanceMeasure measure;
+  measure.type = "industry_support";
+  measure.description = "发展养牛产业";
+  measure.year = 2020;
+  h.measures = {measure};
   h.visit_day = VisitDay();
   h.signatures = {TestSignature("household_head"), TestSignature("surveyor"),
                   TestSignature("team_leader")};

@@ -47,7 +47,17 @@ TEST_CASE("ProblemTitle for every code", "[quality]") {
   CHECK(std::string(ProblemTitle("age_relation_mismatch")) == "年龄与家庭关系不符");
   CHECK(std::string(ProblemTitle("lifted_below_line")) == "已脱贫户收入未超过贫困线");
   CHECK(std::string(ProblemTitle("lifted_guarantee_unmet")) == "已脱贫户“两不愁三保障”未达标");
-  CHECK(std::string(ProblemTitle("poor_far_above_line")) == "贫困户收入远超贫困线");
+  CHECK(std::string(ProblemTitle("poor_far_above_line")) == "应退未退（收入远超贫困线）");
+  CHECK(std::string(ProblemTitle("missed_household_not_included")) == "漏评户未纳入");
+  CHECK(std::string(ProblemTitle("wrong_inclusion_not_removed")) == "错评未清退");
+  CHECK(std::string(ProblemTitle("wrong_exit_not_corrected")) == "错退未纠正");
+  CHECK(std::string(ProblemTitle("comparison_flags_unhandled")) == "比对疑点未处理");
+  CHECK(std::string(ProblemTitle("low_income_guarantee_missing")) == "低保应保未保");
+  CHECK(std::string(ProblemTitle("medical_insurance_missing")) == "未参加基本医疗保险");
+  CHECK(std::string(ProblemTitle("dangerous_house")) == "贫困户住危房");
+  CHECK(std::string(ProblemTitle("no_assistance_cadre")) == "未落实帮扶责任人");
+  CHECK(std::string(ProblemTitle("no_measures_this_year")) == "当年无帮扶措施");
+  CHECK(std::string(ProblemTitle("assistance_visit_overdue")) == "帮扶走访超期");
   CHECK(std::string(ProblemTitle("signature_missing")) == "缺少签名");
   CHECK(std::string(ProblemTitle("signature_stale")) == "签名已失效");
   CHECK(std::string(ProblemTitle("visit_stale")) == "入户走访超期");
@@ -84,15 +94,16 @@ TEST_CASE("ProblemsCsv has a BOM, a Chinese header and CRLF rows", "[quality]") 
   const std::string csv = ProblemsCsv(SampleProblems());
   const std::string expected =
       "\xEF\xBB\xBF"
-      "村,户编号,户主,成员,问题,说明,问题代码,成员序号,签名角色,户记录ID\r\n"
+      "村,户编号,户主,成员,问题,说明,问题代码,成员序号,签名角色,户记录ID,评议记录ID\r\n"
       "坪新冲村,5226310020300001,王建国,王小明,年龄与在校情况不符,"
-      "年龄 19 岁，在校情况为“初中”，该情况应为 10-18 岁,age_school_mismatch,3,,hh-01\r\n"
+      "年龄 19 岁，在校情况为“初中”，该情况应为 10-18 岁,age_school_mismatch,3,,hh-01,\r\n"
       "坪新冲村,5226310020300001,王建国,,缺少签名,缺少调查员签名,signature_missing,,调查员,"
-      "hh-01\r\n"
-      "高寨村,5226310020300002,李四,,入户走访超期,未记录入户走访日期,visit_stale,,,hh-02\r\n";
+      "hh-01,\r\n"
+      "高寨村,5226310020300002,李四,,入户走访超期,未记录入户走访日期,visit_stale,,,hh-02,\r\n";
   CHECK(csv == expected);
   CHECK(ProblemsCsv({}) ==
-        "\xEF\xBB\xBF村,户编号,户主,成员,问题,说明,问题代码,成员序号,签名角色,户记录ID\r\n");
+        "\xEF\xBB\xBF村,户编号,户主,成员,问题,说明,问题代码,成员序号,签名角色,户记录ID,"
+        "评议记录ID\r\n");
 }
 
 TEST_CASE("ProblemsCsv quotes and guards against formula injection", "[quality]") {
@@ -105,7 +116,7 @@ TEST_CASE("ProblemsCsv quotes and guards against formula injection", "[quality]"
   const std::string row = csv.substr(csv.find("\r\n") + 2);
   CHECK(row ==
         "\"村,东\",5226310020300001,\"'=HYPERLINK(\"\"http://x\"\")\",'-2+3,入户走访超期,"
-        "\"说明\n第二行\",visit_stale,,'@SUM(A1),'\tcmd\r\n");
+        "\"说明\n第二行\",visit_stale,,'@SUM(A1),'\tcmd,\r\n");
   Problem cr = p;
   cr.head_name = "\r=1";
   cr.member_name = "+1";

@@ -185,7 +185,8 @@ TEST_CASE("poor_far_above_line above twice the line", "[quality]") {
     SetPerCapita(&h, 8000.25);
     const std::vector<Problem> problems = ProblemsOf({h});
     REQUIRE(Codes(problems) == CodeList{"poor_far_above_line"});
-    CHECK(problems[0].detail == "贫困户人均纯收入 8000.25 元，超过 2020 年贫困线 4000 元的 2 倍");
+    CHECK(problems[0].detail ==
+          "应退未退：贫困户人均纯收入 8000.25 元，超过 2020 年贫困线 4000 元的 2 倍");
   }
   SECTION("every poor status is checked, lifted is not") {
     SetPerCapita(&h, 9000);

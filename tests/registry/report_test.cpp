@@ -134,16 +134,100 @@ TEST_CASE("report counts this year's inclusions, exits, returns and removals", "
   t.households = {new_by_identification, new_by_status, new_last_year,   lifted,
                   lifted_before,         returned,      returned_before, removed,
                   removed_before,        poor};
+  t.households[3].members[0].change = kChangeDeath;  // the lifted household: 3 people left
   const VillageReport v = BuildReport(t, 2020).villages.at(0);
-  CHECK(v.new_this_year == 2);
-  CHECK(v.lifted_this_year == 1);
-  CHECK(v.returned_this_year == 1);
-  CHECK(v.removed_this_year == 1);
+  CHECK(v.new_this_year.households == 2);
+  CHECK(v.new_this_year.people == 8);
+  CHECK(v.lifted_this_year.households == 1);
+  CHECK(v.lifted_this_year.people == 3);
+  CHECK(v.returned_this_year.households == 1);
+  CHECK(v.returned_this_year.people == 4);
+  CHECK(v.removed_this_year.households == 1);
+  CHECK(v.removed_this_year.people == 4);
   const VillageReport v2019 = BuildReport(t, 2019).villages.at(0);
-  CHECK(v2019.new_this_year == 2);  // new_by_status (identified 2019) and new_last_year
-  CHECK(v2019.lifted_this_year == 1);
-  CHECK(v2019.returned_this_year == 0);
-  CHECK(v2019.removed_this_year == 0);
+  CHECK(v2019.new_this_year.households == 2);  // new_by_status (identified 2019), new_last_year
+  CHECK(v2019.lifted_this_year.households == 1);
+  CHECK(v2019.returned_this_year.households == 0);
+  CHECK(v2019.removed_this_year.households == 0);
+}
+
+Review OpenReview(const std::string& household_id, Transition t, int32_t assessed,
+                  int32_t completed = kNoDay) {
+  Review r;
+  r.household_id = household_id;
+  r.village = "甲村";
+  r.transition = t;
+  r.year = 2020;
+  r.assessment1_day = assessed;
+  r.assessment1_outcome = "approved";
+  r.completed_day = completed;
+  return r;
+}
+
+TEST_CASE("report: 漏评, returns found by a review, confirmed people and 拟 figures",
+          "[quality]") {
+  Township t;
+  t.households = {WithStatus(1, "甲村", kStatusPoor), WithStatus(2, "甲村", kStatusLifted, 2016),
+                  WithStatus(3, "甲村", kStatusReturned, 2020),
+                  WithStatus(4, "甲村", kStatusReturned, 2020),
+                  WithStatus(5, "甲村", kStatusNew, 2020), WithStatus(6, "甲村", kStatusPoor),
+                  WithStatus(7, "甲村", kStatusCandidate, 2020)};
+  t.households[1].lifted_year = 2016;
+  t.households[2].members[0].change = kChangeDeath;  // 3 people
+  // Returns: household 3 was found by a wrong-exit review, household 4 by its village.
+  t.reviews = {OpenReview(t.households[0].id, Transition::kExit, Ymd(2020, 11, 1)),
+               OpenReview(t.households[5].id, Transition::kExit, Ymd(2020, 12, 1)),
+               OpenReview(t.households[1].id, Transition::kReturn, Ymd(2020, 10, 1)),
+               OpenReview(t.households[4].id, Transition::kNewInclusion, Ymd(2020, 3, 1),
+                          Ymd(2020, 5, 1))};
+  Review rejected = OpenReview(t.households[5].id, Transition::kRemoval, Ymd(2020, 9, 1));
+  rejected.assessment1_outcome = "rejected";
+  t.reviews.push_back(rejected);
+  MisidentificationReview missed = WrongReview("", "missed", "confirmed");
+  missed.village = "甲村";
+  missed.household_no = "5226310020309999";
+  missed.people = 5;
+  MisidentificationReview missed_registered =
+      WrongReview(t.households[4].id, "missed", "confirmed");  // 4 people, from the household
+  MisidentificationReview missed_pending = WrongReview("", "missed", "pending");
+  missed_pending.village = "甲村";
+  missed_pending.people = 2;
+  t.misidentification_reviews = {
+      missed, missed_registered, missed_pending,
+      WrongReview(t.households[2].id, "wrong_exit", "confirmed"),
+      WrongReview(t.households[1].id, "wrong_exit", "not_confirmed"),
+      WrongReview(t.households[0].id, "wrong_inclusion", "confirmed"),
+      WrongReview(t.households[5].id, "wrong_inclusion", "confirmed", 2019)};
+
+  const TownshipReport report = BuildReport(t, 2020, Ymd(2020, 11, 23));
+  CHECK(report.as_of == Ymd(2020, 11, 23));
+  REQUIRE(report.villages.size() == 1);
+  const VillageReport& v = report.villages[0];
+  CHECK(v.registered_households == 6);  // the candidate is not in the registry
+  CHECK(v.by_status.size() == 5);
+  CHECK(v.missed.households == 2);
+  CHECK(v.missed.people == 9);
+  CHECK(v.returned_this_year.households == 2);
+  CHECK(v.returned_this_year.people == 7);
+  CHECK(v.returned_by_review.households == 1);
+  CHECK(v.returned_by_review.people == 3);
+  CHECK(v.wrong_exit_reviewed == 2);
+  CHECK(v.wrong_exit_confirmed == 1);
+  CHECK(v.wrong_exit_confirmed_people == 3);
+  CHECK(v.misidentification_confirmed == 1);  // the 2019 review is another year's
+  CHECK(v.misidentification_confirmed_people == 4);
+  // 拟: the exit assessed 1 November is in procedure on 23 November; the one assessed 1 December
+  // is not yet; the completed inclusion is done; the rejected removal stopped.
+  CHECK(v.proposed_exit.households == 1);
+  CHECK(v.proposed_exit.people == 4);
+  CHECK(v.proposed_return.households == 1);
+  CHECK(v.proposed_new.households == 0);
+  CHECK(v.proposed_removal.households == 0);
+  // Without a day: 31 December, so both exits are in procedure.
+  CHECK(BuildReport(t, 2020).villages[0].proposed_exit.households == 2);
+  CHECK(report.total.proposed_exit.households == 1);
+  CHECK(report.total.missed.people == 9);
+  CHECK(report.total.returned_by_review.people == 3);
 }
 
 TEST_CASE("report survey progress", "[quality]") {
@@ -282,7 +366,8 @@ TEST_CASE("report township row sums and recomputes rates", "[quality]") {
 TEST_CASE("ReportText has Chinese headers, aligned columns and percentages", "[quality]") {
   const std::string text = ReportText(BuildReport(TwoVillages(), 2020));
   for (const char* s : {"2020 年度建档立卡统计报表（丹寨县龙泉镇）", "一、贫困户与贫困人口",
-                        "二、本年变动与入户调查进度", "三、识别精准度（错评、错退）", "贫困发生率",
+                        "二、本年变动与入户调查进度", "三、拟调整（截至 2020-12-31 仍在程序中）",
+                        "四、识别精准度（错评、错退）", "其中漏评", "其中核查发现", "拟脱贫", "贫困发生率",
                         "走访进度", "错评率", "错退率", "合计"}) {
     INFO(s);
     CHECK(text.find(s) != std::string::npos);
@@ -297,12 +382,14 @@ TEST_CASE("ReportText has Chinese headers, aligned columns and percentages", "[q
             "        10           100      10.00%\n"
             "合计            0/0           5/23            0/0          0/0          0/0         5"
             "        23           300       7.67%\n") != std::string::npos);
-  CHECK(text.find("乙村           0         0         0         0           6           3"
-                  "    50.00%\n") != std::string::npos);
+  CHECK(text.find("乙村                0/0       0/0              0/0              0/0           0/0"
+                  "              0/0           6           3    50.00%\n") != std::string::npos);
+  CHECK(text.find("合计            0/0              0/0            0/0            0/0\n") !=
+        std::string::npos);
   CHECK(
-      text.find("乙村             2             0   0.00%             0             0       -\n"
-                "甲村             2             1  50.00%             0             0       -\n"
-                "合计             4             1  25.00%             0             0       -\n") !=
+      text.find("乙村             2              0/0   0.00%             0              0/0       -\n"
+                "甲村             2              1/5  50.00%             0              0/0       -\n"
+                "合计             4              1/5  25.00%             0              0/0       -\n") !=
       std::string::npos);
 }
 
@@ -314,13 +401,22 @@ TEST_CASE("ReportCsv rows, quoting and formula-injection guard", "[quality]") {
   t.villages[1].village = "=乙村,二组";
   const std::string csv = ReportCsv(BuildReport(t, 2020));
   REQUIRE(csv.rfind("\xEF\xBB\xBF县,乡镇,村,年度,新纳入户数,新纳入人数,未脱贫户数,", 0) == 0);
-  CHECK(csv.find(",错退确认户数,错退率(%)\r\n") != std::string::npos);
+  CHECK(csv.find(",本年新纳入户数,本年新纳入人数,其中漏评户数,其中漏评人数,") != std::string::npos);
+  CHECK(csv.find(",拟清退户数,拟清退人数,应调查户数,") != std::string::npos);
+  CHECK(csv.find(",错退确认户数,错退确认人数,错退率(%)\r\n") != std::string::npos);
+  // The ten household/people pairs of the year's changes and the 拟 figures are all 0 here.
   CHECK(csv.find("\r\n丹寨县,龙泉镇,\"'=乙村,二组\",2020,0,0,3,13,0,0,0,0,0,0,3,13,200,6.50,"
-                 "0,0,0,0,6,3,50.00,2,0,0.00,0,0,\r\n") != std::string::npos);
+                 ""
+                 "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
+                 "6,3,50.00,2,0,0,0.00,0,0,0,\r\n") != std::string::npos);
   CHECK(csv.find("\r\n丹寨县,龙泉镇,甲村,2020,0,0,2,10,0,0,0,0,0,0,2,10,100,10.00,"
-                 "0,0,0,0,2,2,100.00,2,1,50.00,0,0,\r\n") != std::string::npos);
+                 ""
+                 "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
+                 "2,2,100.00,2,1,5,50.00,0,0,0,\r\n") != std::string::npos);
   CHECK(csv.find("\r\n丹寨县,龙泉镇,合计,2020,0,0,5,23,0,0,0,0,0,0,5,23,300,7.67,"
-                 "0,0,0,0,8,5,62.50,4,1,25.00,0,0,\r\n") != std::string::npos);
+                 ""
+                 "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
+                 "8,5,62.50,4,1,5,25.00,0,0,0,\r\n") != std::string::npos);
   size_t rows = 0;
   for (size_t at = csv.find("\r\n"); at != std::string::npos; at = csv.find("\r\n", at + 2)) {
     ++rows;

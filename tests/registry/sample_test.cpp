@@ -117,6 +117,10 @@ TEST_CASE("sample default township has 14 villages and 1300 households", "[sampl
   REQUIRE(t.villages.size() == 14);
   std::map<std::string, int> per_village;
   std::set<std::string> household_nos;
+  std::set<std::string> without_cadre;  // planted no_assistance_cadre
+  for (const PlantedProblem& p : s.planted) {
+    if (p.code == kProblemNoAssistanceCadre) without_cadre.insert(p.household_id);
+  }
   for (const Household& h : t.households) {
     ++per_village[h.village];
     CHECK(h.county == "黎平县");
@@ -133,7 +137,7 @@ TEST_CASE("sample default township has 14 villages and 1300 households", "[sampl
     CHECK(h.identification_year >= 2014);
     CHECK((h.measures.size() >= 1 && h.measures.size() <= 3));
     CHECK(h.other_causes.size() <= 2);
-    CHECK(!h.cadre_unit.empty());
+    CHECK(h.cadre_unit.empty() == without_cadre.count(h.id) > 0);
     CHECK(h.has_gps);
   }
   std::map<std::string, int> codes;
@@ -162,7 +166,7 @@ TEST_CASE("sample default township has 14 villages and 1300 households", "[sampl
   CHECK(smallest >= 1);
   CHECK(largest > smallest);  // uneven
   // 2% of 1300 households get a problem; the two-household duplicate ID plants add an entry.
-  CHECK(codes.size() == 13);
+  CHECK(codes.size() == 22);
   CHECK(codes.count(kProblemSignatureStale) == 0);
   CHECK(s.planted.size() ==
         26 + static_cast<size_t>(codes[kProblemDuplicateIdAcrossHouseholds]) / 2);

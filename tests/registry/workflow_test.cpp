@@ -41,7 +41,7 @@ TEST_CASE("every transition is allowed or refused from each status", "[rules]") 
       INFO("status '" << row.status << "' transition " << TransitionName(t));
       CHECK(TransitionAllowedFrom(row.status, t) == expected[i]);
       // The full check agrees: a fixture that meets everything else passes or fails on status.
-      TransitionCheck check = Check(GoodHousehold(row.status), CompleteReview(t));
+      TransitionCheck check = Check(HouseholdFor(t, row.status), CompleteReview(t));
       if (expected[i]) {
         CHECK(check.ok());
       } else {
@@ -133,9 +133,11 @@ TEST_CASE("exit needs every guarantee", "[rules]") {
   Household none = GoodHousehold(kStatusPoor);
   none.guarantees = Guarantees{};
   CHECK(Check(none, r).unmet.size() == 6);
-  // Other transitions do not look at the guarantees.
+  // Other transitions do not require them: a return of a household above the line is allowed
+  // because a guarantee is unmet, a removal does not look at them.
   none.status = kStatusLifted;
   CHECK(Check(none, CompleteReview(Transition::kReturn)).ok());
+  CHECK(Check(none, CompleteReview(Transition::kRemoval)).ok());
 }
 
 TEST_CASE("exit needs valid signatures of the head and the surveyor", "[rules]") {
@@ -180,7 +182,7 @@ TEST_CASE("exit needs valid signatures of the head and the surveyor", "[rules]")
 TEST_CASE("new inclusion and return need the main cause", "[rules]") {
   for (Transition t : {Transition::kNewInclusion, Transition::kReturn}) {
     INFO(TransitionName(t));
-    Household h = GoodHousehold(StartStatus(t));
+    Household h = PoorHousehold(StartStatus(t));
     h.main_cause.clear();
     TransitionCheck check = Check(h, CompleteReview(t));
     REQUIRE(Codes(check.unmet) == Codes_{kUnmetCauseMissing});
@@ -192,6 +194,99 @@ TEST_CASE("new inclusion and return need the main cause", "[rules]") {
   Household h = GoodHousehold(kStatusPoor);
   h.main_cause.clear();
   CHECK(Check(h, CompleteReview(Transition::kExit)).ok());
+  CHECK(Check(h, CompleteReview(Transition::kRemoval)).ok());
+}
+
+TEST_CASE("new inclusion and return need income at or below the line or a guarantee unmet",
+          "[rules]") {
+  for (Transition t : {Transition::kNewInclusion, Transition::kReturn}) {
+    INFO(TransitionName(t));
+    const Review r = CompleteReview(t);
+    Household h = PoorHousehold(StartStatus(t));  // 4000 per person: at the line
+    CHECK(Check(h, r).ok());
+    h.income.wage = 8002;  // 4001 per person, every guarantee met
+    TransitionCheck check = Check(h, r);
+    REQUIRE(Codes(check.unmet) == Codes_{kUnmetIncomeNotBelowLine});
+    CHECK(check.unmet[0].message ==
+          "人均纯收入高于贫困线 4000 元且两不愁三保障均已达标，不符合识别标准 (per-capita net "
+          "income is above the line of 4000 yuan and every guarantee is met)");
+    // Above the line, but one guarantee unmet: identified all the same.
+    h.guarantees.safe_housing = false;
+    CHECK(Check(h, r).ok());
+  }
+  // The provincial line of the household's province.
+  Household js = PoorHousehold("");
+  js.county_code = "320102";  // Jiangsu: 6000 from 2016
+  js.income.wage = 12000;
+  const Review r = CompleteReview(Transition::kNewInclusion);
+  CHECK(Check(js, r).ok());
+  js.income.wage = 12002;
+  TransitionCheck check = Check(js, r);
+  REQUIRE(Codes(check.unmet) == Codes_{kUnmetIncomeNotBelowLine});
+  CHECK(check.unmet[0].message.find("6000") != std::string::npos);
+  CHECK(check.unmet[0].message.find("6001") == std::string::npos);
+}
+
+TEST_CASE("new inclusion without a poverty line for the review year", "[rules]") {
+  Review r = CompleteReview(Transition::kNewInclusion);
+  r.year = 2013;
+  TransitionCheck check = Check(PoorHousehold(""), r);
+  REQUIRE(Codes(check.unmet) == Codes_{kUnmetPovertyLineUnknown});
+  CHECK(check.unmet[0].message == "2013 年的贫困线未知 (no poverty line for 2013)");
+}
+
+TEST_CASE("new inclusion and return need the household number", "[rules]") {
+  for (Transition t : {Transition::kNewInclusion, Transition::kReturn}) {
+    INFO(TransitionName(t));
+    Household h = PoorHousehold(StartStatus(t));
+    h.household_no.clear();
+    TransitionCheck check = Check(h, CompleteReview(t));
+    REQUIRE(Codes(check.unmet) == Codes_{kUnmetHouseholdNoMissing});
+    CHECK(check.unmet[0].message == "未填写户编号 (household number missing)");
+  }
+  // Exit and removal do not check it.
+  Household h = GoodHousehold(kStatusPoor);
+  h.household_no.clear();
+  CHECK(Check(h, CompleteReview(Transition::kExit)).ok());
+  CHECK(Check(h, CompleteReview(Transition::kRemoval)).ok());
+}
+
+TEST_CASE("a return needs the cause of the return", "[rules]") {
+  Review r = CompleteReview(Transition::kReturn);
+  r.return_cause.clear();
+  Household h = PoorHousehold(kStatusLifted);
+  TransitionCheck check = Check(h, r);
+  REQUIRE(Codes(check.unmet) == Codes_{kUnmetCauseMissing});
+  CHECK(check.unmet[0].message == "未填写返贫原因 (cause of the return missing)");
+  // Both causes missing: two reports, the main cause first.
+  h.main_cause.clear();
+  check = Check(h, r);
+  REQUIRE(Codes(check.unmet) == Codes_{kUnmetCauseMissing, kUnmetCauseMissing});
+  CHECK(check.unmet[0].message == "未填写主要致贫原因 (main cause of poverty missing)");
+  // A new inclusion has no return cause.
+  REQUIRE(CompleteReview(Transition::kNewInclusion).return_cause.empty());
+  CHECK(Check(PoorHousehold(""), CompleteReview(Transition::kNewInclusion)).ok());
+}
+
+TEST_CASE("new inclusion and return need valid signatures of the head and the surveyor",
+          "[rules]") {
+  for (Transition t : {Transition::kNewInclusion, Transition::kReturn}) {
+    INFO(TransitionName(t));
+    Household h = PoorHousehold(StartStatus(t));
+    h.signatures[1].state = SignatureState::kStale;
+    TransitionCheck check = Check(h, CompleteReview(t));
+    REQUIRE(Codes(check.unmet) == Codes_{kUnmetSignatureMissing});
+    CHECK(check.unmet[0].message ==
+          "调查员签名已失效，需重新签名 (surveyor signature is stale: sign again)");
+    h.signatures.clear();
+    check = Check(h, CompleteReview(t));
+    REQUIRE(Codes(check.unmet) == Codes_{kUnmetSignatureMissing, kUnmetSignatureMissing});
+    CHECK(check.unmet[0].message == "缺少户主签名 (household_head signature missing)");
+    CHECK(check.unmet[1].message == "缺少调查员签名 (surveyor signature missing)");
+  }
+  // A removal needs no household signatures.
+  Household h = GoodHousehold(kStatusPoor);
+  h.signatures.clear();
   CHECK(Check(h, CompleteReview(Transition::kRemoval)).ok());
 }
 
@@ -234,7 +329,7 @@ TEST_CASE("ApplyTransition sets status, status year and lifted year", "[rules]")
   CHECK(lifted->head_name == "王建国");
   CHECK(lifted->income.wage == 8002);
 
-  Household was_lifted = GoodHousehold(kStatusLifted);
+  Household was_lifted = PoorHousehold(kStatusLifted);
   was_lifted.lifted_year = 2018;
   Result<Household> returned =
       ApplyTransition(was_lifted, CompleteReview(Transition::kReturn), lines, Today());
@@ -244,7 +339,7 @@ TEST_CASE("ApplyTransition sets status, status year and lifted year", "[rules]")
   CHECK(returned->lifted_year == 2018);  // history kept
 
   Result<Household> included =
-      ApplyTransition(GoodHousehold(""), CompleteReview(Transition::kNewInclusion), lines, Today());
+      ApplyTransition(PoorHousehold(""), CompleteReview(Transition::kNewInclusion), lines, Today());
   REQUIRE(included.ok());
   CHECK(included->status == "new");
   CHECK(included->lifted_year == 0);
@@ -278,6 +373,79 @@ TEST_CASE("ApplyTransition refuses with every unmet message", "[rules]") {
   CHECK(r.status().message() ==
         "“不愁吃”未达标 (guarantee not met: food); 缺少调查员签名 (surveyor signature missing)");
   CHECK(r.status().where() == "review/exit");
+}
+
+TEST_CASE("ApplyTransition of a new inclusion records the identification", "[rules]") {
+  const PovertyLines lines = PovertyLines::BuiltIn();
+  const Review r = CompleteReview(Transition::kNewInclusion);
+
+  // Guizhou (52) has no line of its own: the national line.
+  Result<Household> gz = ApplyTransition(PoorHousehold(""), r, lines, Today());
+  REQUIRE(gz.ok());
+  CHECK(gz->status == "new");
+  CHECK(gz->status_year == 2020);
+  CHECK(gz->identification_year == 2020);
+  CHECK(gz->identification_standard == "national");
+  CHECK(gz->poverty_line_yuan == 4000);
+
+  // Jiangsu (32) has its own line in force: provincial.
+  Household js = PoorHousehold("");
+  js.county_code = "320102";
+  Result<Household> jiangsu = ApplyTransition(js, r, lines, Today());
+  REQUIRE(jiangsu.ok());
+  CHECK(jiangsu->identification_year == 2020);
+  CHECK(jiangsu->identification_standard == "provincial");
+  CHECK(jiangsu->poverty_line_yuan == 6000);
+
+  // A removed household included again: the old identification is replaced.
+  Household again = PoorHousehold(kStatusRemoved);
+  again.identification_year = 2016;
+  again.identification_standard = "provincial";
+  again.poverty_line_yuan = 2952;
+  Result<Household> reincluded = ApplyTransition(again, r, lines, Today());
+  REQUIRE(reincluded.ok());
+  CHECK(reincluded->identification_year == 2020);
+  CHECK(reincluded->identification_standard == "national");
+  CHECK(reincluded->poverty_line_yuan == 4000);
+
+  // The year the inclusion takes effect: an open review completed in 2021 (the 2020 line is still
+  // in force).
+  Review open = r;
+  open.completed_day = kNoDay;
+  Result<Household> later = ApplyTransition(PoorHousehold(""), open, lines, Ymd(2021, 1, 4));
+  REQUIRE(later.ok());
+  CHECK(later->identification_year == 2021);
+  CHECK(later->identification_standard == "national");
+  CHECK(later->poverty_line_yuan == 4000);
+}
+
+TEST_CASE("a province line not yet in force identifies by the national line", "[rules]") {
+  Result<PovertyLines> lines = PovertyLines::FromJson(
+      R"({"national": {"2020": 4000}, "provinces": {"32": {"lines": {"2021": 6000}}}})");
+  REQUIRE(lines.ok());
+  Household js = PoorHousehold("");
+  js.county_code = "320102";
+  Result<Household> h =
+      ApplyTransition(js, CompleteReview(Transition::kNewInclusion), *lines, Today());
+  REQUIRE(h.ok());
+  CHECK(h->identification_standard == "national");
+  CHECK(h->poverty_line_yuan == 4000);
+}
+
+TEST_CASE("only a new inclusion changes the identification fields", "[rules]") {
+  const PovertyLines lines = PovertyLines::BuiltIn();
+  for (Transition t : {Transition::kExit, Transition::kReturn, Transition::kRemoval}) {
+    INFO(TransitionName(t));
+    Household h = HouseholdFor(t, StartStatus(t));
+    h.identification_year = 2015;
+    h.identification_standard = "national";
+    h.poverty_line_yuan = 2855;
+    Result<Household> out = ApplyTransition(h, CompleteReview(t), lines, Today());
+    REQUIRE(out.ok());
+    CHECK(out->identification_year == 2015);
+    CHECK(out->identification_standard == "national");
+    CHECK(out->poverty_line_yuan == 2855);
+  }
 }
 
 }  // namespace

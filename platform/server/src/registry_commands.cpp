@@ -1,5 +1,6 @@
 // The registry pack's server commands: import, problems, report (docs/registry.md). Built on the
 // registry's server side (doorstep/registry/server.h) and its commands (doorstep/registry/commands.h).
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -14,6 +15,16 @@
 
 namespace doorstep::server_cli {
 namespace {
+
+// The day of the report's 拟 figures: --as-of, else today, or 31 December of a past year.
+int32_t ReportDay(const std::string& as_of, int year, int32_t today) {
+  if (!as_of.empty()) {
+    auto day = registry::ParseIsoDay(as_of);
+    if (!day) UsageFail("--as-of: expected a date YYYY-MM-DD");
+    return *day;
+  }
+  return std::min(today, registry::DayFromCivil(year, 12, 31));
+}
 
 struct ImportCommand {
   std::vector<std::string> files;
@@ -118,6 +129,9 @@ void AddProblems(ServerCli& cli) {
   problems->add_option("--today", c->today, "Date the checks are made on (YYYY-MM-DD)");
   problems->add_option("--max-visit-age-days", r.max_visit_age_days,
                        "A visit older than this is stale")->check(CLI::Range(1, 3650));
+  problems->add_option("--max-assistance-gap-days", r.max_assistance_gap_days,
+                       "A poor household not visited by its cadre for longer is listed "
+                       "(default 31)")->check(CLI::Range(1, 3650));
   problems->add_option("--far-above-factor", r.far_above_factor,
                        "Poor households above this multiple of the line are listed");
   problems->add_option("--max-per-capita", r.max_per_capita_yuan,
@@ -129,15 +143,20 @@ void AddProblems(ServerCli& cli) {
 
 void AddReport(ServerCli& cli) {
   auto r = std::make_shared<registry::ReportRequest>();
+  auto as_of = std::make_shared<std::string>();
   CLI::App* report = cli.Add(&cli.app(), "report", "Village and township report",
-                             [r](ServerSession& s) {
+                             [r, as_of](ServerSession& s) {
                                if (r->year == 0) r->year = registry::YearOfDay(s.Today());
+                               r->as_of = ReportDay(*as_of, r->year, s.Today());
                                auto township = LoadTownship(s, r->villages);
                                Check(registry::RunReport(township, *r, s.out()));
                                return kExitOk;
                              });
   report->add_option("--village", r->villages, "Only these villages");
   report->add_option("--year", r->year, "Report year (default: this year)");
+  report->add_option("--as-of", *as_of,
+                     "Day of the proposed (拟) figures, YYYY-MM-DD (default: today, or 31 December "
+                     "of a past year)");
   report->add_option("--csv", r->csv_file, "Also write the report as CSV");
 }
 

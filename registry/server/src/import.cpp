@@ -10,6 +10,7 @@
 #include "doorstep/registry/records.h"
 #include "doorstep/registry/server.h"
 #include "doorstep/sync/wire.h"
+#include "people_index.h"
 
 namespace doorstep::registry {
 namespace {
@@ -50,6 +51,7 @@ class Importer {
       : service_(service), options_(options), stats_(stats) {}
 
   Status Run(const std::vector<ExportRow>& rows) {
+    DS_ASSIGN_OR_RETURN(people_, PeopleIndex::FromServer(service_));
     std::vector<const ExportRow*> group;
     size_t households = 0;
     std::set<std::string> seen;
@@ -76,6 +78,23 @@ class Importer {
   void Fail(size_t line, std::string where, std::string message) {
     ++stats_->failed_rows;
     stats_->errors.push_back(ImportRowError{line, std::move(where), std::move(message)});
+  }
+
+  // One person in two households (一人多户) refuses the row, naming the other household (never
+  // the ID). Returns whether the row may go on.
+  bool RefuseDuplicates(const ExportRow& row, const Household& household) {
+    const auto conflicts = people_.Conflicts(household);
+    if (conflicts.empty()) return true;
+    ++stats_->failed_rows;
+    for (const auto& [member, other] : conflicts) {
+      stats_->errors.push_back(ImportRowError{
+          row.line, DescribePath(household, "members[" + MemberInstanceId(household, member) +
+                                                "]/m_id_number"),
+          "此人已登记在户 " + other.household_no + "（户主 " + other.head_name +
+              "），一人不能同时在两户 (already a member of household " + other.household_no +
+              ")"});
+    }
+    return false;
   }
 
   Status RequireForm(const std::string& form_id) {
@@ -115,6 +134,7 @@ class Importer {
                                 : kMisidentificationForm;
       if (installed.insert(form_id).second) DS_RETURN_IF_ERROR(RequireForm(form_id));
       const std::string target_text = std::visit([](const auto& r) { return r.id; }, row->row);
+      if (household != nullptr && !RefuseDuplicates(*row, *household)) continue;
       Result<RecordId> created = Status(Code::kInternal, "unreachable");
       if (household) {
         created = CreateHouseholdRecord(
@@ -161,6 +181,7 @@ class Importer {
         if (!final_report.ok()) return Status(Code::kInternal, "validated row failed to finalize");
       }
       DS_ASSIGN_OR_RETURN(RecordId target, RecordId::Parse(target_text));
+      if (household != nullptr) people_.Put(*household);
       prepared.push_back(Prepared{row->line, target, temp, draft});
     }
     return Push(prepared);
@@ -251,6 +272,7 @@ class Importer {
   RowClock clock_;
   std::unique_ptr<Store> temp_;
   uint64_t next_seq_ = 0;
+  PeopleIndex people_;
 };
 
 }  // namespace

@@ -7,7 +7,13 @@
 // departments' data: registered_car, business_registered, commercial_flat, ...).
 // Optional extensions of the household shape, written by the sample generator and read back:
 // status_year, vice_team_leader, members[].extreme_poverty_support, members[].change,
-// members[].change_date, signatures[].proxy_signer.
+// members[].change_date, signatures[].proxy_signer, five_clear.{exit_path, main_difficulty,
+// past_assistance_effect, assistance_plan, exit_deadline_year} (五清, left out when empty), and
+// the signature role responsible_cadre (脱贫责任人). A village_register line may carry
+// per_capita_income_yuan, leading_industry, village_clinic ("yes" / "no"),
+// problem_ledger.{main_constraints, past_assistance, urgent_problems}, needs[] ({item,
+// amount_yuan}), liaison_leaders[], assisting_units[], first_secretary, leading_enterprise,
+// tech_advisor and financial_outlet ("yes" / "no"), each left out when empty.
 //
 // CSV: a header row, then one row per household member; consecutive rows with the same
 // household_no form one household (its household columns are read from the first row). Columns

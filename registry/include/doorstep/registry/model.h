@@ -38,6 +38,12 @@ inline constexpr const char* kStatusPoor = "poor";          // 未脱贫 registe
 inline constexpr const char* kStatusLifted = "lifted";      // 已脱贫 lifted out
 inline constexpr const char* kStatusReturned = "returned";  // 返贫 fell back
 inline constexpr const char* kStatusRemoved = "removed";    // 清退 removed (misidentified / gone)
+// 待识别: surveyed but not registered (an applicant, a missed household found by a review); only a
+// new inclusion moves it into the registry. Not counted anywhere in the reports.
+inline constexpr const char* kStatusCandidate = "candidate";
+// True for a status that is in the registry: new, poor, lifted, returned (not removed, candidate
+// or empty).
+bool IsRegisteredStatus(const std::string& status);
 // True for new, poor and returned: the household counts as poor today.
 bool IsPoorStatus(const std::string& status);
 
@@ -127,7 +133,8 @@ struct Point {
 enum class SignatureState { kValid, kStale, kMissing };
 
 struct Signature {
-  std::string role;  // household_head, surveyor, team_leader, vice_team_leader
+  std::string role;  // household_head, responsible_cadre (脱贫责任人), surveyor, team_leader,
+                     // vice_team_leader
   std::string signer;
   std::string proxy_signer;  // someone who signed for a head who cannot write
   int64_t signed_at_ms = 0;
@@ -169,6 +176,14 @@ struct Household {
   std::string cadre_position;
   std::string cadre_phone;
   std::vector<AssistanceMeasure> measures;
+  // 五清 (seeds/003_2ef3a491d6d72ded.txt): the way out of poverty (脱贫门路), the main difficulty
+  // to solve, past assistance and its effect, the assistance plan and the year the household is
+  // to be lifted by (脱贫时限; 0 unknown). Free text but the year.
+  std::string exit_path;
+  std::string main_difficulty;
+  std::string past_assistance_effect;
+  std::string assistance_plan;
+  int exit_deadline_year = 0;
   bool has_gps = false;
   double lat = 0;
   double lon = 0;
@@ -201,45 +216,101 @@ std::optional<Transition> ParseTransition(const std::string& name);
 
 // Comparison results from other departments (比对), imported as flags for the second assessment.
 // Values of the `comparison_flag` choice list: registered_car, business_registered,
-// commercial_flat, public_servant, high_deposit, ...
+// commercial_flat, public_servant, high_deposit, farm_machinery, securities_holding,
+// insurance_policy, other_flag. The departments compared (`comparison_department` list, the nine
+// of seeds/000): public_security 公安, housing 住建, finance 财政, human_resources 人社,
+// market_regulation 工商, agricultural_machinery 农机, banking 银行, securities 证券,
+// insurance 保险.
+const std::vector<std::string>& ComparisonDepartments();
+
+// The procedure of a status review (动态调整程序, seeds/000_aaa444608bce7585.txt, the county notice
+// of 2017), in order. kNoDay = not done. Outcomes: approved / rejected / "".
+//   new_inclusion, return ("两评议两公示一比对一公告一告知"): application 申请 -> assessment1 民主评议
+//     (household_acknowledged 贫困户认可) -> notice1 第一次公示 (7 days) -> township_review 乡镇审核
+//     -> notice2 第二次公示 (7 days) -> county_review 县扶贫办复审 -> comparison 信息比对 (departments)
+//     -> feedback 反馈村户 -> assessment2 第二次民主评议 -> announcement 公告 (5 days) -> notification 告知
+//   exit, removal ("一评议一公示一公告一告知"): assessment1 -> notice1 (7 days) -> township_review
+//     乡镇抽查审核 -> announcement (5 days) -> notification
 struct Review {
   std::string id;            // record UUID of the status_review record
-  std::string household_id;  // the household record it is about
+  std::string household_id;  // the household record it is about; "" for a 漏评 household that
+                             // the review registers (new_inclusion with missed_household)
+  std::string household_no;  // as written on the review (16 digits)
+  std::string head_name;
   std::string village;
   Transition transition = Transition::kExit;
   int year = 0;
   std::string reason;  // removal: misidentified / whole_household_gone / ...; free text otherwise
-  // Procedure (程序), in order. kNoDay = not done. Outcomes: approved / rejected / "".
+  std::string return_cause;  // 返贫原因 (return): the main cause list's values
+  bool missed_household = false;  // 漏评: a new inclusion of a household found by a review
+  int32_t application_day = kNoDay;  // 农户申请 (new inclusion / return)
   int32_t assessment1_day = kNoDay;
   std::string assessment1_outcome;
+  bool household_acknowledged = false;  // 贫困户认可 the assessment's result
   int32_t notice1_start = kNoDay;  // 公示, 7 days
   bool notice1_objection = false;
   bool notice1_objection_resolved = false;
-  int32_t comparison_day = kNoDay;  // 比对 (new inclusion / return only)
-  std::vector<std::string> comparison_flags;
-  bool comparison_flags_handled = false;  // the second assessment dealt with every flag
-  int32_t assessment2_day = kNoDay;       // new inclusion / return only
-  std::string assessment2_outcome;
+  int32_t township_review_day = kNoDay;  // 乡镇(街道)审核; 抽查审核 for exits and removals
+  std::string township_review_outcome;
   int32_t notice2_start = kNoDay;  // new inclusion / return only, 7 days
   bool notice2_objection = false;
   bool notice2_objection_resolved = false;
+  int32_t county_review_day = kNoDay;  // 县扶贫办复审 (new inclusion / return)
+  std::string county_review_outcome;
+  int32_t comparison_day = kNoDay;  // 比对 (new inclusion / return only)
+  std::vector<std::string> comparison_departments;  // which departments' data was compared
+  std::vector<std::string> comparison_flags;
+  int32_t feedback_day = kNoDay;          // 疑似问题反馈给村、户
+  bool comparison_flags_handled = false;  // the second assessment dealt with every flag
+  int32_t assessment2_day = kNoDay;       // new inclusion / return only
+  std::string assessment2_outcome;
   int32_t announcement_start = kNoDay;  // 公告, 5 days
-  int32_t notification_day = kNoDay;    // 告知 the household
-  int32_t completed_day = kNoDay;       // the transition took effect; kNoDay = still open
+  bool announcement_objection = false;
+  bool announcement_objection_resolved = false;
+  int32_t notification_day = kNoDay;  // 告知 the household
+  int32_t completed_day = kNoDay;     // the transition took effect; kNoDay = still open
+  // Stored records only: the review's state and the transition's application.
+  bool finalized = false;
+  SignatureState team_leader_signature = SignatureState::kMissing;
+  int32_t applied_day = kNoDay;  // `doorstep transition` applied it
+  std::string applied_by;
 };
 
 // 识别不精准户调查核定登记表: a review of whether a household was identified correctly.
 struct MisidentificationReview {
   std::string id;
-  std::string household_id;
+  std::string household_id;  // "" for a missed household (漏评) not registered yet
+  std::string household_no;  // the registry's number; a missed household's number to be
+  std::string head_name;
   std::string village;
   int year = 0;
   std::string kind;        // wrong_inclusion (错评), wrong_exit (错退), missed (漏评)
   std::string conclusion;  // confirmed / not_confirmed / pending
+  int people = 0;  // members of the household (a missed one's count; others may leave 0)
   std::vector<std::string> comparison_flags;
 };
 
-// 贫困村登记表 (one per village and year).
+// 脱贫退出户调查核实登记表: the verification an exit rests on (read from stored records only).
+struct ExitVerification {
+  std::string id;
+  std::string household_id;
+  std::string village;
+  int exit_year = 0;
+  std::string conclusion;  // meets / not_meets (the form's exit_conclusion list)
+  int32_t verify_day = kNoDay;
+  bool finalized = false;
+  bool signatures_valid = false;  // every signature field of the record signed and not stale
+};
+
+// One line of a village's needs list (需求清单 / 项目清单).
+struct VillageNeed {
+  std::string instance_id;  // repeat instance UUID in a stored record; empty otherwise
+  std::string item;         // the project
+  double amount_yuan = 0;   // funds needed; 0 unknown
+};
+
+// 贫困村登记表 (one per village and year). The village file (村情档案), problem ledger (问题台账),
+// needs list (需求清单) and assistance forces (帮扶力量) of seeds/003_2ef3a491d6d72ded.txt.
 struct VillageRegister {
   std::string id;
   std::string county;
@@ -252,7 +323,24 @@ struct VillageRegister {
   int assigned_households = 0;    // households assigned to this year's survey
   bool poor_village = false;
   int village_exit_year = 0;
+  double per_capita_income_yuan = 0;  // 村农民人均纯收入; 0 unknown
+  std::string leading_industry;       // 主导产业
+  std::string village_clinic;         // 村卫生室: yes / no, "" unanswered
+  // 问题台账: main constraints, past assistance and its effect, the most urgent bottlenecks.
+  std::string main_constraints;
+  std::string past_assistance;
+  std::string urgent_problems;
+  std::vector<VillageNeed> needs;
+  // 帮扶力量: the province/city/county leaders who liaise, the assisting units, the resident team
+  // (first secretary, team leader), a leading enterprise, a technical adviser, and whether a
+  // financial service outlet covers the village (yes / no, "" unanswered).
+  std::vector<std::string> liaison_leaders;
+  std::vector<std::string> assisting_units;
+  std::string first_secretary;
   std::string team_leader;
+  std::string leading_enterprise;
+  std::string tech_advisor;
+  std::string financial_outlet;
 };
 
 // 帮扶走访记录.
@@ -263,6 +351,11 @@ struct AssistanceVisit {
   int32_t visit_day = kNoDay;
   std::string cadre_name;
   std::string content;
+  std::string visit_kind;        // home_visit (入户), phone, other; "" unanswered
+  bool assigned_cadre = false;   // the visitor is the household's own 帮扶责任人 (脱贫责任人)
+  // 两不愁三保障 and safe water as seen at a home visit (the form asks only then: all false for
+  // other visits).
+  Guarantees guarantees;
 };
 
 // Everything the rules look at for one township (or any set of villages).
@@ -272,6 +365,7 @@ struct Township {
   std::vector<MisidentificationReview> misidentification_reviews;
   std::vector<VillageRegister> villages;
   std::vector<AssistanceVisit> visits;
+  std::vector<ExitVerification> exit_verifications;
 };
 
 }  // namespace doorstep::registry

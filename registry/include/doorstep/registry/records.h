@@ -37,8 +37,9 @@ std::string DefaultFormPackDir();
 // Every *.json FormDef of a directory, sorted by file name.
 Result<std::vector<v1::FormDef>> LoadFormPack(const std::string& dir);
 
-// Signature field of a role: household_head -> sig_head, surveyor -> sig_surveyor,
-// team_leader -> sig_team_leader, vice_team_leader -> sig_vice_leader; "" for others.
+// Signature field of a role: household_head -> sig_head, responsible_cadre (脱贫责任人) ->
+// sig_responsible, surveyor -> sig_surveyor, team_leader -> sig_team_leader, vice_team_leader ->
+// sig_vice_leader; "" for others.
 std::string SignaturePath(const std::string& role);
 
 // Deterministic member instance id: a UUID from SHA-256(household id, resident ID); the member
@@ -47,6 +48,7 @@ std::string MemberInstanceId(const Household& household, size_t member_index);
 
 // Edits for a fresh household record: data first, signatures (with strokes) last.
 std::vector<Edit> HouseholdEdits(const Household& household);
+// A village register's needs get deterministic instance ids (village id and line number).
 std::vector<Edit> VillageRegisterEdits(const VillageRegister& village);
 std::vector<Edit> MisidentificationReviewEdits(const MisidentificationReview& review);
 // A status review's procedure. The team leader's signature, required once completed_date is set,

@@ -34,15 +34,26 @@ struct VillageReport {
   int poor_people = 0;                           // active members of new/poor/returned households
   int rural_population = 0;  // from the village register of `year` (latest <= year), 0 = unknown
   std::optional<double> incidence;  // poor_people / rural_population, nullopt when unknown
-  int new_this_year = 0;            // status new and identification_year == year (or status_year)
-  int lifted_this_year = 0;         // status lifted and lifted_year == year
-  int returned_this_year = 0;       // status returned and status_year == year
-  int removed_this_year = 0;        // status removed and status_year == year
+  // This year's changes, households and their active members.
+  StatusCount new_this_year;       // status new and identification_year == year (or status_year)
+  StatusCount lifted_this_year;    // status lifted and lifted_year == year
+  StatusCount returned_this_year;  // status returned and status_year == year
+  StatusCount removed_this_year;   // status removed and status_year == year
+  // Of the returns: households with a confirmed wrong-exit (错退) review of `year`, i.e. found by a
+  // review rather than reported through the village's own procedure.
+  StatusCount returned_by_review;
+  StatusCount missed;  // 漏评: confirmed "missed" reviews of `year` (people from the household
+                       // when registered, else the review's count)
+  // 拟: open status reviews of `year` in procedure on `as_of` (assessed, not rejected, not yet
+  // completed), by transition: households and the active members of their households.
+  StatusCount proposed_exit, proposed_new, proposed_return, proposed_removal;
   int assigned = 0;  // the register's assigned_households, or, without one, non-removed households
   int visited = 0;   // non-removed households whose visit_day falls in `year`
   // Reviews of `year` of kind wrong_inclusion with conclusion confirmed / not_confirmed (pending
   // excluded).
   int misidentification_reviewed = 0, misidentification_confirmed = 0;
+  int misidentification_confirmed_people = 0;  // people of the confirmed 错评 households
+  int wrong_exit_confirmed_people = 0;         // people of the confirmed 错退 households
   std::optional<double> misidentification_rate;           // confirmed / reviewed, nullopt when none
   int wrong_exit_reviewed = 0, wrong_exit_confirmed = 0;  // the same for kind wrong_exit
   std::optional<double> wrong_exit_rate;
@@ -50,13 +61,15 @@ struct VillageReport {
 
 struct TownshipReport {
   int year = 0;
+  int32_t as_of = kNoDay;  // the day the 拟 figures are counted on
   std::vector<VillageReport> villages;  // sorted by village
   // The township row (village "合计"): sums; rates and incidence recomputed from the sums
   // (incidence only when every village has a population).
   VillageReport total;
 };
 
-TownshipReport BuildReport(const Township& township, int year);
+// `as_of`: the day of the 拟 (proposed) figures; kNoDay = 31 December of `year`.
+TownshipReport BuildReport(const Township& township, int year, int32_t as_of = kNoDay);
 
 // visited / assigned; nullopt when nothing is assigned.
 std::optional<double> VisitProgress(const VillageReport& row);

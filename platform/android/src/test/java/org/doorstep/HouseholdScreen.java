@@ -188,7 +188,8 @@ final class HouseholdScreen {
       case "house_area": return "86.5";
       case "gps": return "26.311821 107.803902 0 23";
       case "visit_date": return today.minusDays(2).toString();
-      case "surveyors": return "刘山林";
+      case "surveyors": return "刘山林、杜秋龙";  // two different surveyors are required
+      case "exit_deadline_year": return "2020";  // 脱贫时限: not before identification_year
       case "team_leader": return "蒋玉林";
       case "a_year": return "2021";
       default: return byType(q);
@@ -242,9 +243,13 @@ final class HouseholdScreen {
     return points;
   }
 
-  /** Signs the three required signatures (the head's by proxy: her son writes for her). */
+  /**
+   * Signs the four required signatures (the head's by proxy: her son writes for her; the
+   * 脱贫责任人 signs for himself).
+   */
   void signAll() {
     sign("sig_head", HEAD_NAME, "陈小明", 1);
+    sign("sig_responsible", "魏芳超", null, 4);
     sign("sig_surveyor", "刘山林", null, 2);
     sign("sig_team_leader", "蒋玉林", null, 3);
   }

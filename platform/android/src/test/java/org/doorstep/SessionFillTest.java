@@ -79,7 +79,8 @@ class SessionFillTest {
       assertFalse(refused.finalized());
       List<String> errorPaths =
           refused.errors().stream().map(ValidationError::path).collect(Collectors.toList());
-      assertTrue(errorPaths.containsAll(List.of("sig_head", "sig_surveyor", "sig_team_leader")),
+      assertTrue(errorPaths.containsAll(
+                     List.of("sig_head", "sig_responsible", "sig_surveyor", "sig_team_leader")),
           refused.errors().toString());
       assertEquals(RecordState.DRAFT, session.state());
       assertEquals("sig_head", session.firstError());
@@ -92,7 +93,8 @@ class SessionFillTest {
       // A correction after signing makes the signatures stale; they sign again.
       Changes stale = session.setText("inc_wage", "12500");
       screen.apply(stale);
-      for (String sig : List.of("sig_head", "sig_surveyor", "sig_team_leader")) {
+      for (String sig :
+          List.of("sig_head", "sig_responsible", "sig_surveyor", "sig_team_leader")) {
         assertTrue(stale.contains(sig, Change.Kind.SIGNATURE_STALE), sig + ": " + stale);
         assertEquals(SignatureState.STALE, screen.rows.get(sig).signatureState());
       }

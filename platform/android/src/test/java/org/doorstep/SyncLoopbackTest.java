@@ -94,7 +94,8 @@ class SyncLoopbackTest {
         assertEquals(HouseholdScreen.HEAD_NAME, session.question("head_name").valueText());
         assertEquals(3, session.instances("members").size());
         assertEquals("𠀾小明", session.instances("members").get(2).label());
-        for (String sig : List.of("sig_head", "sig_surveyor", "sig_team_leader")) {
+        for (String sig :
+            List.of("sig_head", "sig_responsible", "sig_surveyor", "sig_team_leader")) {
           assertEquals(SignatureState.VALID, session.question(sig).signatureState(), sig);
         }
         assertTrue(session.validate().isEmpty());
