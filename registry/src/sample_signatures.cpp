@@ -106,10 +106,15 @@ void SignHousehold(Rng& rng, const SampleOptions& options, Household* h) {
       }
     }
   }
+  // The 脱贫责任人 (the household's assisting cadre) signs every household still in the registry
+  // (seeds/000: 形成贫困户和脱贫责任人签字的入户调查记录).
+  const std::string responsible = h->status == kStatusRemoved ? std::string() : h->cadre_name;
   const std::pair<const char*, std::string> roles[] = {{"household_head", h->head_name},
+                                                       {"responsible_cadre", responsible},
                                                        {"surveyor", h->surveyors.front()},
                                                        {"team_leader", h->team_leader}};
   for (const auto& [role, signer] : roles) {
+    if (signer.empty()) continue;
     Signature s;
     s.role = role;
     s.signer = signer;

@@ -77,8 +77,7 @@ TEST_CASE("complete reviews pass with a registry and stored records", "[rules]")
   }
 }
 
-TEST_CASE("stored records must be finalized and the review signed by the team leader",
-          "[rules]") {
+TEST_CASE("stored records must be finalized and the review signed by the team leader", "[rules]") {
   TransitionContext stored;
   stored.stored = true;
   const Household good = GoodHousehold(kStatusPoor);
@@ -124,8 +123,7 @@ TEST_CASE("stored records must be finalized and the review signed by the team le
   CHECK(CheckIn(draft, r, TransitionContext{}).unmet.size() == 2);
 }
 
-TEST_CASE("an exit with a registry needs a finalized signed verification that meets",
-          "[rules]") {
+TEST_CASE("an exit with a registry needs a finalized signed verification that meets", "[rules]") {
   const Household h = GoodHousehold(kStatusPoor);
   const Review r = CompleteReview(Transition::kExit);
   Township reg = Registry(Transition::kExit);
@@ -146,8 +144,7 @@ TEST_CASE("an exit with a registry needs a finalized signed verification that me
   };
   const Case cases[] = {
       {"not finalized", [](ExitVerification* v) { v->finalized = false; }, &unusable},
-      {"concludes not_meets", [](ExitVerification* v) { v->conclusion = "not_meets"; },
-       &unusable},
+      {"concludes not_meets", [](ExitVerification* v) { v->conclusion = "not_meets"; }, &unusable},
       {"no conclusion", [](ExitVerification* v) { v->conclusion.clear(); }, &unusable},
       {"stale signatures", [](ExitVerification* v) { v->signatures_valid = false; }, &unusable},
       {"another year", [](ExitVerification* v) { v->exit_year = 2019; }, &none},
@@ -177,8 +174,7 @@ TEST_CASE("an exit with a registry needs a finalized signed verification that me
   CHECK(CheckIn(PoorHousehold(kStatusLifted), CompleteReview(Transition::kReturn), context).ok());
 }
 
-TEST_CASE("a member registered in another household blocks new inclusion and return",
-          "[rules]") {
+TEST_CASE("a member registered in another household blocks new inclusion and return", "[rules]") {
   for (Transition t : {Transition::kNewInclusion, Transition::kReturn}) {
     INFO(TransitionName(t));
     const Household h = PoorHousehold(StartStatus(t));
@@ -209,8 +205,7 @@ TEST_CASE("a member registered in another household blocks new inclusion and ret
   CHECK(CheckIn(GoodHousehold(kStatusPoor), CompleteReview(Transition::kRemoval), context).ok());
 }
 
-TEST_CASE("removed households, unregistered ones and members who left do not count",
-          "[rules]") {
+TEST_CASE("removed households, unregistered ones and members who left do not count", "[rules]") {
   const Household h = PoorHousehold("");
   const Review r = CompleteReview(Transition::kNewInclusion);
   Township reg;
@@ -230,8 +225,8 @@ TEST_CASE("removed households, unregistered ones and members who left do not cou
     CHECK(CheckIn(h, r, context).ok());
   }
   SECTION("the person left the other household") {
-    for (const char* change : {kChangeDeath, kChangeMarriageOut, kChangeMoveOut,
-                               kChangeImprisonment}) {
+    for (const char* change :
+         {kChangeDeath, kChangeMarriageOut, kChangeMoveOut, kChangeImprisonment}) {
       INFO(change);
       Household other = OtherHousehold();
       other.members[1].change = change;

@@ -107,7 +107,7 @@ TEST_CASE("the second round is required for new inclusion and return, not for ex
     r.notice2_objection = true;
     r.county_review_day = r.assessment1_day;
     r.county_review_outcome = "rejected";
-    r.comparison_day = r.completed_day;  // no departments
+    r.comparison_day = r.completed_day;       // no departments
     r.comparison_flags = {"registered_car"};  // unhandled, no feedback
     r.assessment2_day = r.assessment1_day;
     r.assessment2_outcome = "rejected";
@@ -122,7 +122,8 @@ TEST_CASE("a rejected assessment or review blocks the transition", "[rules]") {
     const char* message;
   };
   const Case cases[] = {
-      {Transition::kExit, &Review::assessment1_outcome, "民主评议未通过 (assessment1 was rejected)"},
+      {Transition::kExit, &Review::assessment1_outcome,
+       "民主评议未通过 (assessment1 was rejected)"},
       {Transition::kExit, &Review::township_review_outcome,
        "乡镇抽查审核未通过 (township_review was rejected)"},
       {Transition::kRemoval, &Review::township_review_outcome,
@@ -331,8 +332,7 @@ TEST_CASE("an objection during a notice or the announcement must be resolved", "
   const Case cases[] = {
       {Transition::kExit, &Review::notice1_objection, &Review::notice1_objection_resolved,
        "公示期间的异议未处理 (objection during notice1 unresolved)"},
-      {Transition::kExit, &Review::announcement_objection,
-       &Review::announcement_objection_resolved,
+      {Transition::kExit, &Review::announcement_objection, &Review::announcement_objection_resolved,
        "公告期间的异议未处理 (objection during announcement unresolved)"},
       {Transition::kNewInclusion, &Review::notice1_objection, &Review::notice1_objection_resolved,
        "第一次公示期间的异议未处理 (objection during notice1 unresolved)"},
@@ -400,11 +400,11 @@ TEST_CASE("every unmet requirement is reported, not only the first", "[rules]") 
   r.notification_day = kNoDay;
   r.completed_day = r.announcement_start + 1;
   TransitionCheck check = CheckTransition(h, r, PovertyLines::BuiltIn(), Today());
-  CHECK(Codes(check.unmet) ==
-        Codes_{kUnmetStatusNotAllowed, kUnmetCauseMissing, kUnmetStepRejected, kUnmetStepMissing,
-               kUnmetStepMissing, kUnmetStepMissing, kUnmetNotAcknowledged,
-               kUnmetNoticePeriodNotOver, kUnmetAnnouncementPeriodNotOver,
-               kUnmetObjectionUnresolved, kUnmetComparisonFlagsUnhandled});
+  CHECK(Codes(check.unmet) == Codes_{kUnmetStatusNotAllowed, kUnmetCauseMissing, kUnmetStepRejected,
+                                     kUnmetStepMissing, kUnmetStepMissing, kUnmetStepMissing,
+                                     kUnmetNotAcknowledged, kUnmetNoticePeriodNotOver,
+                                     kUnmetAnnouncementPeriodNotOver, kUnmetObjectionUnresolved,
+                                     kUnmetComparisonFlagsUnhandled});
 }
 
 }  // namespace

@@ -93,6 +93,7 @@ class ReportTable {
       std::vector<std::string> cells;
       std::stringstream row(line);
       for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+      if (!line.empty() && line.back() == ',') cells.emplace_back();  // an empty last cell
       if (header.empty()) {
         header = cells;
         continue;

@@ -163,7 +163,7 @@ std::string StatusOf(const Office& office, const std::string& id) {
 // finalized.
 void RoundResign(const Office& office, const std::string& id) {
   office.Sign(id, "sig_head", "户主", "household_head");
-  office.Sign(id, "sig_responsible", "王卫东", "surveyor");
+  office.Sign(id, "sig_responsible", "王卫东", "responsible_cadre");
   office.Sign(id, "sig_surveyor", "刘山林", "surveyor");
   office.Sign(id, "sig_team_leader", "蒋玉林");
   const Output done = office.Finalize(id);
@@ -274,7 +274,7 @@ TEST_CASE("registry round: a township's dynamic-management round through the cle
   TempDir dir;
   const std::string sample_file = dir.File("township.jsonl");
   // 1. The sample township, at a named place.
-  const Output sampled = Run({"sample", "--households", "60", "--seed", "11", "--clean",
+  const Output sampled = Run({"sample", "--households", "150", "--seed", "11", "--clean",
                               "--today", "2026-06-30", "--county", "黎平县", "--county-code",
                               "522631", "--township", "高屯镇", "--villages-names",
                               std::string(kA) + "," + kB, "--out", sample_file});
@@ -346,7 +346,7 @@ TEST_CASE("registry round: a township's dynamic-management round through the cle
               "2026-08-28"});
   office.Sign(verification, "sig_head", p.exit->head_name, "household_head");
   office.Sign(verification, "sig_surveyor", "刘山林", "surveyor");
-  office.Sign(verification, "sig_responsible", "王卫东", "surveyor");
+  office.Sign(verification, "sig_responsible", "王卫东", "responsible_cadre");
   office.Sign(verification, "sig_team_leader", "蒋玉林");
   {
     const Output done = office.Finalize(verification);
