@@ -120,7 +120,11 @@ void CheckExitVerification(const Household& h, const Review& r, const Township& 
                            std::vector<Unmet>* unmet) {
   bool found = false;
   for (const ExitVerification& v : registry.exit_verifications) {
-    if (v.household_id != h.id || (v.exit_year != 0 && v.exit_year != r.year)) continue;
+    // The year verified: the form's exit year, else the year of the verification day.
+    const int year = v.exit_year != 0                ? v.exit_year
+                     : v.verify_day != kNoDay        ? YearOfDay(v.verify_day)
+                                                     : 0;
+    if (v.household_id != h.id || year != r.year) continue;
     if (v.finalized && v.signatures_valid && v.conclusion == "meets") return;
     found = true;
   }
@@ -288,10 +292,13 @@ Result<Household> ApplyTransition(const Household& household, const Review& revi
     // 识别年度, 识别标准, 识别时贫困线 of the year the household is included.
     const std::string province = ProvinceOf(household);
     const std::optional<double> line = lines.Line(year, province);
-    const std::optional<double> national = lines.Line(year);
+    // Provincial when the province has a line of its own in force that year.
+    bool provincial = false;
+    if (auto p = lines.provinces().find(province); p != lines.provinces().end()) {
+      provincial = !p->second.lines.empty() && p->second.lines.begin()->first <= year;
+    }
     out.identification_year = year;
-    out.identification_standard =
-        (line && national && *line != *national) ? "provincial" : "national";
+    out.identification_standard = provincial ? "provincial" : "national";
     out.poverty_line_yuan = line.value_or(0);
   }
   return out;
@@ -304,7 +311,8 @@ std::vector<Unmet> DuplicatePeople(const Household& household,
     const Member& m = household.members[i];
     if (!m.Active() || m.id_number.empty()) continue;
     for (const Household& other : registry) {
-      if (other.id == household.id || !IsRegisteredStatus(other.status)) {
+      if (&other == &household || (!household.id.empty() && other.id == household.id) ||
+          !IsRegisteredStatus(other.status)) {
         continue;
       }
       if (!household.household_no.empty() && other.household_no == household.household_no) {

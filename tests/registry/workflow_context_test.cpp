@@ -149,6 +149,18 @@ TEST_CASE("an exit with a registry needs a finalized signed verification that me
       {"stale signatures", [](ExitVerification* v) { v->signatures_valid = false; }, &unusable},
       {"another year", [](ExitVerification* v) { v->exit_year = 2019; }, &none},
       {"another household", [](ExitVerification* v) { v->household_id = "hh-2"; }, &none},
+      // No exit year: the year of the verification day decides.
+      {"no year, verified another year",
+       [](ExitVerification* v) {
+         v->exit_year = 0;
+         v->verify_day = Ymd(2019, 12, 30);
+       },
+       &none},
+      {"no year, no day", [](ExitVerification* v) {
+         v->exit_year = 0;
+         v->verify_day = kNoDay;
+       },
+       &none},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -163,6 +175,10 @@ TEST_CASE("an exit with a registry needs a finalized signed verification that me
     CHECK(CheckIn(h, r, context).ok());
   }
 
+  ExitVerification by_day = MeetsVerification();
+  by_day.exit_year = 0;  // verified within the review year
+  reg.exit_verifications = {by_day};
+  CHECK(CheckIn(h, r, context).ok());
   reg.exit_verifications.clear();
   TransitionCheck check = CheckIn(h, r, context);
   REQUIRE(Codes(check.unmet) == Codes_{kUnmetExitVerificationMissing});
@@ -274,6 +290,10 @@ TEST_CASE("DuplicatePeople names each shared member, by position when unnamed", 
     CHECK(u.message.find(h.members[0].id_number) == std::string::npos);
     CHECK(u.message.find(SpouseId()) == std::string::npos);
   }
+  // Records not stored yet (no record ids) are still told apart.
+  h.id.clear();
+  other.id.clear();
+  CHECK(DuplicatePeople(h, {other}).size() == 2);
   // A member without an ID number matches nobody.
   h.members[1].id_number.clear();
   other.members[1].id_number.clear();

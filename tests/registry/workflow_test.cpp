@@ -397,6 +397,14 @@ TEST_CASE("ApplyTransition of a new inclusion records the identification", "[rul
   CHECK(jiangsu->identification_standard == "provincial");
   CHECK(jiangsu->poverty_line_yuan == 6000);
 
+  // A province line equal to the national one is still the province's own standard.
+  auto same = PovertyLines::FromJson(
+      R"({"national": {"2020": 4000}, "provinces": {"52": {"lines": {"2020": 4000}}}})");
+  REQUIRE(same.ok());
+  Result<Household> own = ApplyTransition(PoorHousehold(""), r, same.value(), Today());
+  REQUIRE(own.ok());
+  CHECK(own->identification_standard == "provincial");
+
   // A removed household included again: the old identification is replaced.
   Household again = PoorHousehold(kStatusRemoved);
   again.identification_year = 2016;

@@ -80,8 +80,9 @@ class Importer {
     stats_->errors.push_back(ImportRowError{line, std::move(where), std::move(message)});
   }
 
-  // One person in two households (一人多户) refuses the row, naming the other household (never
-  // the ID). Returns whether the row may go on.
+  // One person in two households (一人多户) refuses the row, naming the other household by its
+  // number (never the ID or a name: import errors name members by position). Returns whether the
+  // row may go on.
   bool RefuseDuplicates(const ExportRow& row, const Household& household) {
     const auto conflicts = people_.Conflicts(household);
     if (conflicts.empty()) return true;
@@ -90,9 +91,8 @@ class Importer {
       stats_->errors.push_back(ImportRowError{
           row.line, DescribePath(household, "members[" + MemberInstanceId(household, member) +
                                                 "]/m_id_number"),
-          "此人已登记在户 " + other.household_no + "（户主 " + other.head_name +
-              "），一人不能同时在两户 (already a member of household " + other.household_no +
-              ")"});
+          "此人已登记在户 " + other.household_no +
+              "，一人不能同时在两户 (already a member of household " + other.household_no + ")"});
     }
     return false;
   }
