@@ -405,7 +405,7 @@ static char* CaptureHousehold(ds_store* store) {
   CHECK(at >= 0);
   CHECK(ds_question_type(q, (size_t)at) == DS_TYPE_SELECT_ONE);
   CHECK(ds_question_depth(q, (size_t)at) == 1); /* in the status group */
-  CHECK(ds_question_choice_count(q, (size_t)at) == 5);
+  CHECK(ds_question_choice_count(q, (size_t)at) == 6); /* with candidate 待识别 */
   CHECK(STREQ(ds_question_choice_value(q, (size_t)at, 0), "new"));
   CHECK(STREQ(ds_question_choice_label(q, (size_t)at, 0), "Newly included"));
   CHECK(STREQ(ds_question_choice_label(q, (size_t)at, 99), ""));

@@ -286,6 +286,75 @@ TEST_CASE("export: a status review line carries the procedure and the comparison
   CHECK(bad.status().where() == "line 3: transition");
 }
 
+TEST_CASE("export: the new procedure steps and a missed household's reviews travel in JSON",
+          "[export]") {
+  Review r;
+  r.id = "0b7f2a8e-1c1d-4e55-9a0b-2f6a1d9c3e04";
+  r.village = "坪新冲村";
+  r.transition = Transition::kNewInclusion;
+  r.missed_household = true;  // 漏评: no household record yet, named by its number
+  r.household_no = "5226310020309901";
+  r.head_name = "龙秀珍";
+  r.year = 2026;
+  r.application_day = ParseIsoDay("2026-08-20").value();
+  r.assessment1_day = ParseIsoDay("2026-09-01").value();
+  r.assessment1_outcome = "approved";
+  r.household_acknowledged = true;
+  r.notice1_start = ParseIsoDay("2026-09-02").value();
+  r.township_review_day = ParseIsoDay("2026-09-09").value();
+  r.township_review_outcome = "approved";
+  r.notice2_start = ParseIsoDay("2026-09-10").value();
+  r.county_review_day = ParseIsoDay("2026-09-17").value();
+  r.county_review_outcome = "approved";
+  r.comparison_day = ParseIsoDay("2026-09-18").value();
+  r.comparison_departments = ComparisonDepartments();
+  r.comparison_flags = {"farm_machinery"};
+  r.feedback_day = ParseIsoDay("2026-09-19").value();
+  r.comparison_flags_handled = true;
+  r.assessment2_day = ParseIsoDay("2026-09-20").value();
+  r.assessment2_outcome = "approved";
+  r.announcement_start = ParseIsoDay("2026-09-21").value();
+  r.announcement_objection = true;
+  r.announcement_objection_resolved = true;
+  r.notification_day = ParseIsoDay("2026-09-26").value();
+  const std::string json = StatusReviewJson(r);
+  CHECK(json.find("household_uuid") == std::string::npos);
+  auto back = ParseExportLine(json, 4);
+  INFO(json);
+  REQUIRE(back.ok());
+  const Review& b = std::get<Review>(back.value().row);
+  CHECK(b.household_id.empty());
+  CHECK(b.missed_household);
+  CHECK(b.household_no == r.household_no);
+  CHECK(b.comparison_departments == r.comparison_departments);
+  CHECK(b.county_review_day == r.county_review_day);
+  CHECK(b.feedback_day == r.feedback_day);
+  CHECK(b.announcement_objection_resolved);
+  CHECK(StatusReviewJson(b) == json);
+
+  MisidentificationReview m;
+  m.id = "0b7f2a8e-1c1d-4e55-9a0b-2f6a1d9c3e05";
+  m.village = "坪新冲村";
+  m.kind = "missed";
+  m.conclusion = "confirmed";
+  m.household_no = "5226310020309901";
+  m.head_name = "龙秀珍";
+  m.people = 2;
+  auto missed = ParseExportLine(MisidentificationReviewJson(m), 5);
+  REQUIRE(missed.ok());
+  const auto& mb = std::get<MisidentificationReview>(missed.value().row);
+  CHECK(mb.household_id.empty());
+  CHECK(mb.people == 2);
+  CHECK(mb.household_no == m.household_no);
+  // A household_uuid that is there must still be a UUID.
+  auto bad = ParseExportLine(
+      R"({"record_type":"misidentification_review","uuid":"0b7f2a8e-1c1d-4e55-9a0b-2f6a1d9c3e05",)"
+      R"("household_uuid":"HH-1","village":"x","review_kind":"missed","conclusion":"pending"})",
+      6);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().where() == "line 6: household_uuid");
+}
+
 TEST_CASE("export: CSV rows round-trip households, quoting and member order", "[export]") {
   std::vector<Status> errors;
   auto rows = ParseJsonLines(ThreeHouseholds(), &errors);

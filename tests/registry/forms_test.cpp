@@ -290,7 +290,7 @@ TEST_CASE("an assistance visit needs its household, cadre and content", "[forms]
                                  {"content", "required"}});
 }
 
-TEST_CASE("a home visit records the 两不愁三保障 it saw; other visits do not ask", "[forms]") {
+TEST_CASE("a home visit records the 两不愁三保障 it saw and other visits do not ask", "[forms]") {
   FormRecord r("assistance_visit",
                {Edit::Set("household_ref", Text(kRef)), Edit::Set("village", Text("菖蒲塘村")),
                 Edit::Set("visit_date", Day(2026, 11, 20)), Edit::Set("cadre_name", Text("田晓梅")),
