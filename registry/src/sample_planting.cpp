@@ -315,11 +315,19 @@ class Planter {
     return true;
   }
 
+  // One of the signatures the problem list requires (QualityOptions::required_roles) removed.
   bool SignatureMissing() {
     auto c = Candidates([](const Household& h) { return !Removed(h); });
     if (c.empty()) return false;
     Household& h = hs_[c[0]];
-    const size_t k = static_cast<size_t>(UniformInt(rng_, 0, h.signatures.size() - 1));
+    static const std::vector<std::string> kRequired = QualityOptions{}.required_roles;
+    std::vector<size_t> ks;
+    for (size_t k = 0; k < h.signatures.size(); ++k) {
+      const std::string& role = h.signatures[k].role;
+      if (std::find(kRequired.begin(), kRequired.end(), role) != kRequired.end()) ks.push_back(k);
+    }
+    if (ks.empty()) return false;
+    const size_t k = PickOne(rng_, ks);
     const std::string role = h.signatures[k].role;
     h.signatures.erase(h.signatures.begin() + static_cast<std::ptrdiff_t>(k));
     Record(kProblemSignatureMissing, c[0], -1, role);
@@ -463,6 +471,9 @@ class Planter {
     h.cadre_unit.clear();
     h.cadre_position.clear();
     h.cadre_phone.clear();
+    // Nobody to sign as 脱贫责任人 either (not a required role of the problem list).
+    std::erase_if(h.signatures,
+                  [](const Signature& sig) { return sig.role == "responsible_cadre"; });
     Record(kProblemNoAssistanceCadre, c[0]);
     return true;
   }

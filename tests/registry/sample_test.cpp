@@ -275,7 +275,10 @@ TEST_CASE("sample signatures have about 275 points in 2 to 5 strokes", "[sample]
   const Sample& s = DefaultSample();
   std::set<std::string> missing;
   for (const PlantedProblem& p : s.planted) {
-    if (p.code == kProblemSignatureMissing) missing.insert(p.household_id);
+    // A planted household without a cadre has no 脱贫责任人 to sign either.
+    if (p.code == kProblemSignatureMissing || p.code == kProblemNoAssistanceCadre) {
+      missing.insert(p.household_id);
+    }
   }
   for (const Household& h : s.township.households) {
     // Head, surveyor, team leader and, for a household in the registry, its 脱贫责任人.

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <filesystem>
 #include <map>
 #include <sstream>
@@ -55,7 +57,15 @@ class Office {
 
   Output operator()(std::vector<std::string> args) const {
     args.insert(args.begin(), {"--db", db_});
-    return Run(args);
+    Output out = Run(args);
+    // DOORSTEP_ROUND_LOG=FILE keeps a transcript (the README's registry section quotes one).
+    if (const char* log = std::getenv("DOORSTEP_ROUND_LOG")) {
+      std::ofstream f(log, std::ios::app);
+      f << "$ doorstep";
+      for (size_t i = 2; i < args.size(); ++i) f << " " << args[i];
+      f << "\n" << out.text << (out.code != 0 ? "(exit " + std::to_string(out.code) + ")\n" : "");
+    }
+    return out;
   }
   // Runs and requires exit code 0.
   std::string Ok(const std::vector<std::string>& args) const {
