@@ -127,6 +127,11 @@ std::vector<PlantedProblem> PlantProblems(Rng& rng, const Context& ctx,
                                           const std::vector<VillagePlan>& villages,
                                           std::vector<Household>* households,
                                           std::vector<MisidentificationReview>* reviews);
+// The planted misidentification reviews (sample_planting_reviews.cpp): one of this year about a
+// household, and a confirmed 漏评 of a household no record holds, numbered `seq` in village `v`.
+MisidentificationReview PlantedReview(Rng& rng, const Context& ctx, const Household& h,
+                                      const char* kind, const char* conclusion);
+MisidentificationReview MissedReview(Rng& rng, const Context& ctx, const VillagePlan& v, int seq);
 // Sorts like FindProblems: village, household_no, household id, code, member, role (a planted
 // 漏评 has no household: its review's village and number).
 void SortPlanted(const Township& township, std::vector<PlantedProblem>* planted);

@@ -11,11 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <map>
 #include <string>
-#include <tuple>
-#include <utility>
 #include <vector>
 
 #include "doorstep/registry/quality.h"
@@ -398,22 +394,6 @@ class Planter {
   }
 
   // ---- The reviews' findings not acted on (quality_reviews.cpp).
-  MisidentificationReview NewReview(const Household* h, const char* kind, const char* conclusion) {
-    MisidentificationReview r;
-    r.id = NewUuid(rng_);
-    if (h != nullptr) {
-      r.household_id = h->id;
-      r.household_no = h->household_no;
-      r.head_name = h->head_name;
-      r.village = h->village;
-      r.people = h->ActiveSize();
-    }
-    r.year = YearOfDay(ctx_.options->today);
-    r.kind = kind;
-    r.conclusion = conclusion;
-    return r;
-  }
-
   // A 漏评 household confirmed by a review but not registered: a number after the village's last.
   bool MissedHousehold() {
     std::vector<const VillagePlan*> room;
@@ -422,14 +402,7 @@ class Planter {
     }
     if (room.empty()) return false;
     const VillagePlan& v = *PickOne(rng_, room);
-    MisidentificationReview r = NewReview(nullptr, "missed", "confirmed");
-    char no[32];
-    std::snprintf(no, sizeof no, "%s%s%03d%04d", ctx_.options->county_code.c_str(),
-                  ctx_.township_code.c_str(), v.number, v.households + ++missed_);
-    r.household_no = no;
-    r.head_name = PersonName(rng_, Chance(rng_, 0.8));
-    r.village = v.name;
-    r.people = UniformInt32(rng_, 1, 6);
+    MisidentificationReview r = MissedReview(rng_, ctx_, v, v.households + ++missed_);
     planted_.push_back({kProblemMissedNotIncluded, "", -1, "", r.id});
     reviews_.push_back(std::move(r));
     return true;
@@ -442,7 +415,7 @@ class Planter {
       return exit ? h.status == kStatusLifted : IsPoorStatus(h.status);
     });
     if (c.empty()) return false;
-    MisidentificationReview r = NewReview(&hs_[c[0]], kind, "confirmed");
+    MisidentificationReview r = PlantedReview(rng_, ctx_, hs_[c[0]], kind, "confirmed");
     Record(code, c[0], -1, {}, r.id);
     reviews_.push_back(std::move(r));
     return true;
@@ -452,7 +425,7 @@ class Planter {
   bool PendingFlags() {
     auto c = Candidates([](const Household& h) { return !Removed(h); });
     if (c.empty()) return false;
-    MisidentificationReview r = NewReview(&hs_[c[0]], "wrong_inclusion", "pending");
+    MisidentificationReview r = PlantedReview(rng_, ctx_, hs_[c[0]], "wrong_inclusion", "pending");
     static const std::vector<std::string> kFlags = {"registered_car",  "business_registered",
                                                     "commercial_flat", "public_servant",
                                                     "high_deposit",    "farm_machinery"};
@@ -560,23 +533,6 @@ std::vector<PlantedProblem> PlantProblems(Rng& rng, const Context& ctx,
   Planter planter(rng, ctx, villages, households, reviews);
   for (const std::string& code : codes) planter.Plant(code);
   return planter.Take();
-}
-
-void SortPlanted(const Township& township, std::vector<PlantedProblem>* planted) {
-  // Where a problem sorts: its household's village and number, else its review's (漏评).
-  std::map<std::string, std::pair<std::string, std::string>> place;
-  for (const Household& h : township.households)
-    place.emplace(h.id, std::pair(h.village, h.household_no));
-  for (const MisidentificationReview& r : township.misidentification_reviews) {
-    place.emplace(r.id, std::pair(r.village, r.household_no));
-  }
-  auto key = [&](const PlantedProblem& p) {
-    const auto& [village, no] = place.at(p.household_id.empty() ? p.review_id : p.household_id);
-    return std::tie(village, no, p.household_id, p.code, p.member_index, p.role);
-  };
-  std::stable_sort(
-      planted->begin(), planted->end(),
-      [&](const PlantedProblem& a, const PlantedProblem& b) { return key(a) < key(b); });
 }
 
 }  // namespace doorstep::registry::sample_internal

@@ -137,7 +137,7 @@ TEST_CASE("sample default township has 14 villages and 1300 households", "[sampl
     CHECK(h.identification_year >= 2014);
     CHECK((h.measures.size() >= 1 && h.measures.size() <= 3));
     CHECK(h.other_causes.size() <= 2);
-    CHECK(h.cadre_unit.empty() == without_cadre.count(h.id) > 0);
+    CHECK(h.cadre_unit.empty() == (without_cadre.count(h.id) > 0));
     CHECK(h.has_gps);
   }
   std::map<std::string, int> codes;
