@@ -244,4 +244,27 @@ TEST_CASE("transition: a record that is not a status review is refused by name",
   CHECK(r.status().message().find("not a status review") != std::string::npos);
 }
 
+TEST_CASE("transition: a missed household's review needs the household surveyed first",
+          "[transition]") {
+  Fixture f;
+  auto id = f.store->CreateRecord(
+      kStatusReviewForm, kPackVersion,
+      {Edit::Set("village", Text(f.household.village)),
+       Edit::Set("transition", One("new_inclusion")), Edit::Set("missed_household", One("yes")),
+       Edit::Set("household_no", Text("5226310020309901")), Edit::Set("head_name", Text("龙秀珍")),
+       Edit::Set("review_year", Int(2026))});
+  REQUIRE(id.ok());
+  TransitionRequest request;
+  request.review_id = id.value().ToString();
+  request.today = ParseIsoDay("2026-11-23").value();
+  request.dry_run = true;
+  std::ostringstream out;
+  auto r = RunTransition(*f.store, request, out);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == Code::kFailedPrecondition);
+  CHECK(r.status().where() == "household_no");
+  CHECK(r.status().message().find("漏评户 5226310020309901 尚无贫困户调查登记表") !=
+        std::string::npos);
+}
+
 }  // namespace doorstep::registry
