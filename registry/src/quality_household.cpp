@@ -76,7 +76,7 @@ void CheckLines(const Household& h, const QualityOptions& options, const Poverty
     if (line && per_capita > options.far_above_factor * *line) {
       out->push_back(HouseholdProblem(
           h, kProblemPoorFarAboveLine,
-          "应退未退：贫困户人均纯收入 " + Yuan(per_capita) + " 元，超过 " + std::to_string(year) +
+          "疑似错评：贫困户人均纯收入 " + Yuan(per_capita) + " 元，超过 " + std::to_string(year) +
               " 年贫困线 " + Yuan(*line) + " 元的 " + Yuan(options.far_above_factor) + " 倍"));
     }
   }
@@ -172,6 +172,34 @@ Problem MemberProblem(const Household& h, int index, const char* code, std::stri
   return p;
 }
 
+// 应退未退: above the line with every guarantee met, and no exit under way.
+void CheckShouldExit(const Township& township, const QualityOptions& options,
+                     const PovertyLines& lines, std::vector<Problem>* out) {
+  std::set<std::string> exiting;
+  for (const Review& r : township.reviews) {
+    const bool rejected = r.assessment1_outcome == "rejected" ||
+                          r.township_review_outcome == "rejected";
+    if (r.transition == Transition::kExit && r.completed_day == kNoDay && !rejected) {
+      exiting.insert(r.household_id);
+    }
+  }
+  for (const Household& h : township.households) {
+    if (!IsPoorStatus(h.status) || h.ActiveSize() == 0 || !h.guarantees.AllMet() ||
+        DangerousHouse(h) || exiting.count(h.id) > 0) {
+      continue;
+    }
+    int year = 0;
+    const int fallback = h.status_year > 0 ? h.status_year : h.identification_year;
+    const std::optional<double> line = LineFor(h, fallback, lines, &year);
+    const double per_capita = h.PerCapitaNet();
+    if (!line || per_capita <= *line || per_capita > options.far_above_factor * *line) continue;
+    out->push_back(HouseholdProblem(
+        h, kProblemShouldExit,
+        "应退未退：人均纯收入 " + Yuan(per_capita) + " 元，高于 " + std::to_string(year) +
+            " 年贫困线 " + Yuan(*line) + " 元，两不愁三保障均已实现，未启动脱贫退出程序"));
+  }
+}
+
 }  // namespace doorstep::registry::quality_internal
 
 namespace doorstep::registry {
@@ -184,6 +212,7 @@ std::vector<Problem> FindProblems(const Township& township, const QualityOptions
   CheckDuplicateHouseholds(township, &problems);
   CheckResidentIds(township, options, &problems);
   CheckReviews(township, &problems);
+  CheckShouldExit(township, options, lines, &problems);
   const std::set<std::string> visited_villages = VillagesWithVisits(township);
   const auto visits = VisitsByHousehold(township);
   for (const Household& h : township.households) {

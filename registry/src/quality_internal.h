@@ -34,6 +34,9 @@ void CheckMemberAges(const Household& h, const QualityOptions& options, std::vec
 // The misidentification and status review checks (quality_reviews.cpp): missed households not
 // included, confirmed wrong inclusions and wrong exits not acted on, unhandled comparison flags.
 void CheckReviews(const Township& township, std::vector<Problem>* out);
+// should_exit (应退未退): quality_household.cpp.
+void CheckShouldExit(const Township& township, const QualityOptions& options,
+                     const PovertyLines& lines, std::vector<Problem>* out);
 
 // Villages whose assistance visits are recorded (a visit's village, or its household's village).
 std::set<std::string> VillagesWithVisits(const Township& township);

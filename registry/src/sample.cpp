@@ -139,13 +139,14 @@ void AddCompletedReview(Rng& rng, const Household& h, std::vector<Review>* out,
     m.year = r.year;
     m.kind = "missed";
     m.conclusion = "confirmed";
-    m.people = h.ActiveSize();
+    m.people = static_cast<int>(h.members.size());  // as found, before later changes
     missed->push_back(std::move(m));
   }
   out->push_back(std::move(r));
 }
 
-// An exit under way this year for a poor household already above the line: assessed, on notice.
+// An exit under way this year for a poor household above the line with every guarantee met:
+// assessed, acknowledged, on notice.
 void AddOpenExit(Rng& rng, const SampleOptions& o, const Household& h, std::vector<Review>* out) {
   Review r;
   r.id = NewUuid(rng);
@@ -240,8 +241,10 @@ Sample GenerateTownship(const SampleOptions& options) {
     AddCompletedReview(rng, h, &sample.township.reviews,
                        &sample.township.misidentification_reviews);
     const double line = LineFor(ctx, YearOfDay(h.visit_day));
-    if (h.status == kStatusPoor && !planted_ids.count(h.id) && h.guarantees.AllMet() &&
-        h.PerCapitaNet() > 1.05 * line && Chance(rng, 0.08)) {
+    // Every poor household above the line with its guarantees met is on its way out (应退
+    // would otherwise be 未退, a problem).
+    if (IsPoorStatus(h.status) && h.guarantees.AllMet() && h.danger_grade != "C" &&
+        h.danger_grade != "D" && h.ActiveSize() > 0 && h.PerCapitaNet() > line) {
       AddOpenExit(rng, options, h, &sample.township.reviews);
     }
     if (Chance(rng, 0.03))

@@ -330,6 +330,12 @@ Household MakeHousehold(Rng& rng, const Context& ctx, const VillagePlan& village
   if (status == kStatusLifted) factor = UniformReal(rng, 1.2, 3.0);
   if (status == kStatusRemoved) factor = UniformReal(rng, 1.0, 5.0);
   SetIncome(rng, factor * line, &h);
+  // A poor household above the line is poor for a reason: half of them still lack a guarantee
+  // (safe drinking water), the others have an exit in procedure (sample.cpp adds it).
+  if (IsPoorStatus(status) && h.guarantees.AllMet() && h.PerCapitaNet() > line &&
+      Chance(rng, 0.5)) {
+    h.guarantees.safe_drinking_water = false;
+  }
 
   const Cadre& cadre = PickOne(rng, village.cadres);
   h.cadre_name = cadre.name;

@@ -227,17 +227,58 @@ TEST_CASE("危房: a C or D house of a household not lifted", "[quality]") {
   }
 }
 
-TEST_CASE("应退未退: a poor household above twice the line", "[quality]") {
+TEST_CASE("疑似错评: a poor household above twice the line", "[quality]") {
   Household h = CleanHousehold(1);
   h.income = Income{};
   h.income.wage = 4 * 8001.0;  // per capita 8001 > 2 x 4000
   const std::vector<Problem> problems = ProblemsOf({h});
   CHECK(Codes(problems) == CodeList{"poor_far_above_line"});
   REQUIRE(problems.size() == 1);
-  CHECK(problems[0].detail.rfind("应退未退：", 0) == 0);
-  CHECK(std::string(ProblemTitle(problems[0].code)) == "应退未退（收入远超贫困线）");
+  CHECK(problems[0].detail.rfind("疑似错评：", 0) == 0);
+  CHECK(std::string(ProblemTitle(problems[0].code)) == "疑似错评（收入远超贫困线）");
   h.income.wage = 4 * 8000.0;  // exactly twice: not above
   CHECK(ProblemsOf({h}).empty());
+}
+
+TEST_CASE("应退未退: a poor household above the line with every guarantee met and no exit under way",
+          "[quality]") {
+  Household h = CleanHousehold(1);  // per capita 5000 > 4000, no safe water yet
+  CHECK(ProblemsOf({h}).empty());
+  h.guarantees.safe_drinking_water = true;  // now nothing keeps it poor
+  std::vector<Problem> problems = ProblemsOf({h});
+  REQUIRE(Codes(problems) == CodeList{"should_exit"});
+  CHECK(problems[0].detail ==
+        "应退未退：人均纯收入 5000 元，高于 2020 年贫困线 4000 元，两不愁三保障均已实现，未启动脱贫"
+        "退出程序");
+  CHECK(std::string(ProblemTitle(problems[0].code)) == "应退未退");
+  SECTION("at the line: not above") {
+    h.income = Income{};
+    h.income.wage = 4 * 4000.0;
+    CHECK(ProblemsOf({h}).empty());
+  }
+  SECTION("a C house keeps it poor (and is its own problem)") {
+    h.danger_grade = "C";
+    CHECK(Codes(ProblemsOf({h})) == CodeList{"dangerous_house"});
+  }
+  SECTION("an exit in procedure") {
+    Township t;
+    t.households = {h};
+    Review exit;
+    exit.household_id = h.id;
+    exit.village = h.village;
+    exit.transition = Transition::kExit;
+    exit.year = 2020;
+    exit.assessment1_day = quality_test::VisitDay();
+    exit.assessment1_outcome = "approved";
+    t.reviews = {exit};
+    QualityOptions o = TestOptions();
+    CHECK(FindProblems(t, o).empty());
+    t.reviews[0].assessment1_outcome = "rejected";  // the exit stopped
+    CHECK(Codes(FindProblems(t, o)) == CodeList{"should_exit"});
+    t.reviews[0].assessment1_outcome = "approved";
+    t.reviews[0].completed_day = quality_test::VisitDay();  // completed, yet the household is still poor
+    CHECK(Codes(FindProblems(t, o)) == CodeList{"should_exit"});
+  }
 }
 
 TEST_CASE("an empty poor household is reported once, not by the assistance checks", "[quality]") {

@@ -62,7 +62,8 @@ inline Signature TestSignature(const std::string& role,
 
 // A poor household of four in Guizhou (province 52) that breaks no rule: head 50, spouse 48, a
 // son of 12 in primary school and a daughter of 20 in college; per-capita net 5000 yuan (between
-// the 2020 line of 4000 and twice it); visited a month ago; all three required signatures valid;
+// the 2020 line of 4000 and twice it) but no safe drinking water yet, which is why it is still
+// poor (应退未退 otherwise); visited a month ago; all three required signatures valid;
 // everybody insured, a cadre and a measure of 2020, a B house (labor and health not recorded).
 // `n` (1-99) makes the ID sequence numbers and the household number unique.
 inline Household CleanHousehold(int n, const std::string& village = "坪新冲村") {
@@ -89,7 +90,7 @@ inline Household CleanHousehold(int n, const std::string& village = "坪新冲�
   h.income.wage = 16000;
   h.income.production = 6000;
   h.income.production_costs = 2000;  // net 20000 over 4 people
-  h.guarantees = Guarantees{true, true, true, true, true, true};
+  h.guarantees = Guarantees{true, true, true, true, true, false};
   h.danger_grade = "B";
   h.cadre_name = "帮扶干部" + std::to_string(n);
   AssistanceMeasure measure;
@@ -106,6 +107,7 @@ inline Household CleanHousehold(int n, const std::string& village = "坪新冲�
 // The clean household as lifted in 2019 (same income: 5000 > the line, every guarantee met).
 inline Household CleanLifted(int n, const std::string& village = "坪新冲村") {
   Household h = CleanHousehold(n, village);
+  h.guarantees.safe_drinking_water = true;
   h.status = kStatusLifted;
   h.status_year = 2019;
   h.lifted_year = 2019;

@@ -47,7 +47,8 @@ TEST_CASE("ProblemTitle for every code", "[quality]") {
   CHECK(std::string(ProblemTitle("age_relation_mismatch")) == "年龄与家庭关系不符");
   CHECK(std::string(ProblemTitle("lifted_below_line")) == "已脱贫户收入未超过贫困线");
   CHECK(std::string(ProblemTitle("lifted_guarantee_unmet")) == "已脱贫户“两不愁三保障”未达标");
-  CHECK(std::string(ProblemTitle("poor_far_above_line")) == "应退未退（收入远超贫困线）");
+  CHECK(std::string(ProblemTitle("poor_far_above_line")) == "疑似错评（收入远超贫困线）");
+  CHECK(std::string(ProblemTitle("should_exit")) == "应退未退");
   CHECK(std::string(ProblemTitle("missed_household_not_included")) == "漏评户未纳入");
   CHECK(std::string(ProblemTitle("wrong_inclusion_not_removed")) == "错评未清退");
   CHECK(std::string(ProblemTitle("wrong_exit_not_corrected")) == "错退未纠正");

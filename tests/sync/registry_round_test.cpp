@@ -64,7 +64,7 @@ void Import(TestServer& server, const std::string& text) {
 
 // Households of the sample the round works on: none has a review in the file.
 struct Picks {
-  const Household* exit = nullptr;       // P1: poor, above the line, every guarantee: exits
+  const Household* exit = nullptr;       // P1: poor, above the line, safe water lacking: exits
   const Household* open_exit = nullptr;  // P2: poor: an exit still in procedure
   const Household* removal = nullptr;    // R1: poor: a confirmed 错评, removed
   const Household* ret = nullptr;        // L1: lifted: a confirmed 错退, returns
@@ -87,8 +87,12 @@ Picks Pick(const Township& t) {
     }
     REQUIRE(slot != nullptr);
   };
+  // Above the line and kept poor only by its drinking water, which is fixed before the exit.
   take(p.exit, [&](const Household& h) {
-    return h.village == kA && h.status == "poor" && h.guarantees.AllMet() &&
+    registry::Guarantees g = h.guarantees;
+    g.safe_drinking_water = true;
+    return h.village == kA && h.status == "poor" && !h.guarantees.safe_drinking_water &&
+           g.AllMet() && h.danger_grade != "C" && h.danger_grade != "D" &&
            h.PerCapitaNet() > line && h.ActiveSize() >= 2;
   });
   take(p.open_exit, [&](const Household& h) { return h.village == kA && h.status == "poor"; });
@@ -309,7 +313,11 @@ TEST_CASE("registry round: a township's dynamic-management round through the cle
         registry::ReportCsv(registry::BuildReport(file, 2026, as_of)));
   const ReportTable before(ReadFileBytes(before_csv));
 
-  // 4. An exit (一评议一公示一公告一告知) for P1.
+  // 4. An exit (一评议一公示一公告一告知) for P1, once its water supply is safe (the door visit
+  // records it and everyone signs again).
+  office.Ok({"record", "reopen", p.exit->id});
+  office.Set(p.exit->id, {"g_water", "yes"});
+  RoundResign(office, p.exit->id);
   const std::string exit_review = office.New("status_review");
   office.Set(exit_review,
              {"household_ref", p.exit->id, "household_no", p.exit->household_no, "head_name",

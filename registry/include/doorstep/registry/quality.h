@@ -21,8 +21,12 @@
 //   age_relation_mismatch           age does not fit the relation to the head (see docs)
 //   lifted_below_line               status lifted and per-capita net income <= the poverty line
 //   lifted_guarantee_unmet          status lifted and not every guarantee (两不愁三保障) met
-//   poor_far_above_line             应退未退: poor status and per-capita net > far_above_factor *
+//   poor_far_above_line             疑似错评: poor status and per-capita net > far_above_factor *
 //                                   line (twice the line by default)
+//   should_exit                     应退未退: poor status, per-capita net above the line of the
+//                                   survey year (at most far_above_factor times it), every
+//                                   guarantee met and no C/D house, and no exit review in procedure
+//                                   (transition exit, not completed, nothing rejected)
 //   signature_missing               a required role without a signature (or state kMissing)
 //   signature_stale                 a signature whose state is kStale: one per role
 //   visit_stale                     visit day unknown or older than max_visit_age_days
@@ -85,6 +89,7 @@ inline constexpr const char* kProblemAgeRelationMismatch = "age_relation_mismatc
 inline constexpr const char* kProblemLiftedBelowLine = "lifted_below_line";
 inline constexpr const char* kProblemLiftedGuaranteeUnmet = "lifted_guarantee_unmet";
 inline constexpr const char* kProblemPoorFarAboveLine = "poor_far_above_line";
+inline constexpr const char* kProblemShouldExit = "should_exit";
 inline constexpr const char* kProblemSignatureMissing = "signature_missing";
 inline constexpr const char* kProblemSignatureStale = "signature_stale";
 inline constexpr const char* kProblemVisitStale = "visit_stale";
