@@ -175,11 +175,16 @@ Problem MemberProblem(const Household& h, int index, const char* code, std::stri
 // 应退未退: above the line with every guarantee met, and no exit under way.
 void CheckShouldExit(const Township& township, const QualityOptions& options,
                      const PovertyLines& lines, std::vector<Problem>* out) {
+  // An exit under way: assessed this year or last (an exit abandoned long ago hides nothing), not
+  // completed, not applied, nothing rejected.
+  const int this_year = YearOfDay(options.today);
   std::set<std::string> exiting;
   for (const Review& r : township.reviews) {
     const bool rejected = r.assessment1_outcome == "rejected" ||
                           r.township_review_outcome == "rejected";
-    if (r.transition == Transition::kExit && r.completed_day == kNoDay && !rejected) {
+    const bool recent = r.year == 0 || r.year >= this_year - 1;
+    if (r.transition == Transition::kExit && r.completed_day == kNoDay &&
+        r.applied_day == kNoDay && !rejected && recent) {
       exiting.insert(r.household_id);
     }
   }

@@ -21,9 +21,7 @@ struct Occurrence {
 
 // IDs compare case-insensitively: the check character is written "x" as often as "X".
 std::string IdKey(const std::string& id) {
-  std::string key = id;
-  for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return key;
+  return NormalizedResidentId(id);
 }
 
 // Two records with the same household number are one duplicate_household case: their shared

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -92,7 +93,8 @@ void AddHousehold(const Household& h, int year, VillageReport* row) {
   if (!removed && h.visit_day != kNoDay && YearOfDay(h.visit_day) == year) ++row->visited;
 }
 
-// `household`: the registered household the review is about, or nullptr.
+// `household`: the registered household the review is about, or nullptr. Called once per kind
+// and household (a second review of the same household and kind counts once).
 void AddReview(const MisidentificationReview& r, const Household* household, VillageReport* row) {
   const bool confirmed = r.conclusion == "confirmed";
   if (!confirmed && r.conclusion != "not_confirmed") return;  // pending: no conclusion yet
@@ -108,13 +110,7 @@ void AddReview(const MisidentificationReview& r, const Household* household, Vil
     if (confirmed) {
       ++row->wrong_exit_confirmed;
       row->wrong_exit_confirmed_people += people;
-      if (household != nullptr && household->status == kStatusReturned &&
-          household->status_year == r.year) {
-        Add(&row->returned_by_review, people);
-      }
     }
-  } else if (r.kind == "missed" && confirmed) {
-    Add(&row->missed, people);
   }
 }
 
@@ -130,6 +126,7 @@ bool Rejected(const Review& r) {
 void AddProposed(const Review& r, const Household* household, int32_t as_of, VillageReport* row) {
   if (r.assessment1_day == kNoDay || r.assessment1_day > as_of) return;
   if (r.completed_day != kNoDay && r.completed_day <= as_of) return;
+  if (r.applied_day != kNoDay && r.applied_day <= as_of) return;  // applied: no longer 拟
   if (Rejected(r)) return;
   const int people = household != nullptr ? household->ActiveSize() : 0;
   switch (r.transition) {
@@ -224,12 +221,22 @@ TownshipReport BuildReport(const Township& township, int year, int32_t as_of) {
       by_record.emplace(h.id, &h);
     }
   }
-  const auto household_of = [&](const std::string& id) -> const Household* {
-    const auto it = by_record.find(id);
-    return it != by_record.end() ? it->second : nullptr;
+  std::map<std::string, const Household*> by_number;  // registered households by number
+  for (const Household& h : township.households) {
+    if (IsRegisteredStatus(h.status) || h.status == kStatusCandidate) {
+      by_number.emplace(h.household_no, &h);
+    }
+  }
+  // The household a review names: by record, else (a missed household) by number.
+  const auto household_of = [&](const std::string& id, const std::string& no) -> const Household* {
+    if (const auto it = by_record.find(id); !id.empty() && it != by_record.end()) return it->second;
+    if (const auto it = by_number.find(no); id.empty() && !no.empty() && it != by_number.end()) {
+      return it->second;
+    }
+    return nullptr;
   };
-  const auto group_of = [&](const std::string& id, const std::string& village) {
-    const auto it = group_of_record.find(id);
+  const auto group_of = [&](const Household* h, const std::string& village) {
+    const auto it = h != nullptr ? group_of_record.find(h->id) : group_of_record.end();
     return it != group_of_record.end() ? it->second : groups.Matching({}, {}, village);
   };
   for (const VillageRegister& reg : township.villages) {
@@ -240,15 +247,49 @@ TownshipReport BuildReport(const Township& township, int year, int32_t as_of) {
   for (size_t i = 0; i < township.households.size(); ++i) {
     AddHousehold(township.households[i], year, &groups[household_group[i]].row);
   }
-  for (const MisidentificationReview& r : township.misidentification_reviews) {
+  // Reviews count once per household and kind; 其中漏评 and 其中核查发现 are the households of
+  // this year's new inclusions and returns that a confirmed review of the year names.
+  // A household reviewed more than once for one kind is one case, confirmed when any review
+  // confirmed it, else not confirmed when any concluded so.
+  struct Case {
+    const MisidentificationReview* review = nullptr;
+    const Household* household = nullptr;
+  };
+  std::map<std::pair<std::string, std::string>, Case> cases;  // (kind, household key)
+  const auto rank = [](const std::string& c) { return c == "confirmed" ? 2 : c == "not_confirmed"; };
+  for (size_t i = 0; i < township.misidentification_reviews.size(); ++i) {
+    const MisidentificationReview& r = township.misidentification_reviews[i];
     if (r.year != year) continue;
-    const size_t index = group_of(r.household_id, r.village);
-    AddReview(r, household_of(r.household_id), &groups[index].row);
+    const Household* h = household_of(r.household_id, r.household_no);
+    const std::string key = h != nullptr                ? h->id
+                            : !r.household_id.empty()   ? r.household_id
+                            : !r.household_no.empty()   ? r.household_no
+                                                        : "#" + std::to_string(i);
+    Case& c = cases[{r.kind, key}];
+    if (c.review == nullptr || rank(r.conclusion) > rank(c.review->conclusion)) c = {&r, h};
+  }
+  std::set<const Household*> missed, wrong_exit;
+  for (const auto& [kind_key, c] : cases) {
+    AddReview(*c.review, c.household, &groups[group_of(c.household, c.review->village)].row);
+    if (c.household != nullptr && c.review->conclusion == "confirmed") {
+      if (c.review->kind == "missed") missed.insert(c.household);
+      if (c.review->kind == "wrong_exit") wrong_exit.insert(c.household);
+    }
+  }
+  for (size_t i = 0; i < township.households.size(); ++i) {
+    const Household& h = township.households[i];
+    VillageReport& row = groups[household_group[i]].row;
+    const bool new_this_year =
+        h.status == kStatusNew && (h.identification_year == year || h.status_year == year);
+    if (new_this_year && missed.count(&h) > 0) Add(&row.missed, h.ActiveSize());
+    if (h.status == kStatusReturned && h.status_year == year && wrong_exit.count(&h) > 0) {
+      Add(&row.returned_by_review, h.ActiveSize());
+    }
   }
   for (const Review& r : township.reviews) {
     if (r.year != year) continue;
-    const size_t index = group_of(r.household_id, r.village);
-    AddProposed(r, household_of(r.household_id), as_of, &groups[index].row);
+    const Household* h = household_of(r.household_id, r.household_no);
+    AddProposed(r, h, as_of, &groups[group_of(h, r.village)].row);
   }
 
   TownshipReport report;

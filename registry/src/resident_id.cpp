@@ -101,4 +101,12 @@ int AgeFromResidentId(const std::string& id, int32_t on_day) {
   return AgeOn(parsed->birth_day, on_day);
 }
 
+std::string NormalizedResidentId(const std::string& id) {
+  std::string key = id;
+  for (char& c : key) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return key;
+}
+
 }  // namespace doorstep::registry

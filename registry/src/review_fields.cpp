@@ -142,6 +142,7 @@ constexpr Field<Review> kReview[] = {
     // Written by `transition` when it applies the change; not part of an export.
     {"applied_date", nullptr, nullptr, kDay, R<&Review::applied_day>, kStep},
     {"applied_by", nullptr, nullptr, kText, R<&Review::applied_by>, kStep},
+    {"duplicate_override", nullptr, nullptr, kText, R<&Review::duplicate_override>, kStep},
 };
 static_assert(Valid(kReview));
 

@@ -162,6 +162,10 @@ void CheckEvidence(const Household& h, const Review& r, const PovertyLines& line
         unmet->push_back(
             MakeUnmet(kUnmetHouseholdNoMissing, "未填写户编号", "household number missing"));
       }
+      if (h.ActiveSize() == 0) {
+        unmet->push_back(MakeUnmet(kUnmetHouseholdEmpty, "户内无在册成员",
+                                   "no member of the household is left"));
+      }
       if (h.main_cause.empty()) {
         unmet->push_back(
             MakeUnmet(kUnmetCauseMissing, "未填写主要致贫原因", "main cause of poverty missing"));
@@ -265,7 +269,7 @@ TransitionCheck CheckTransition(const Household& household, const Review& review
         "status \"" + household.status + "\" does not allow " + TransitionName(review.transition)));
   }
   CheckEvidence(household, review, lines, context, &check.unmet);
-  workflow_internal::CheckProcedure(review, CompletionDay(review, today), &check.unmet);
+  workflow_internal::CheckProcedure(review, CompletionDay(review, today), today, &check.unmet);
   return check;
 }
 
@@ -319,7 +323,9 @@ std::vector<Unmet> DuplicatePeople(const Household& household,
         continue;  // the same household under another record is the duplicate-number problem
       }
       for (const Member& o : other.members) {
-        if (!o.Active() || o.id_number != m.id_number) continue;
+        if (!o.Active() || NormalizedResidentId(o.id_number) != NormalizedResidentId(m.id_number)) {
+          continue;
+        }
         std::string zh;
         std::string en;
         MemberLabel(m, i, &zh, &en);

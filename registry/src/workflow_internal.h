@@ -14,9 +14,10 @@
 namespace doorstep::registry::workflow_internal {
 
 // Appends every unmet requirement of the review's procedure (steps, outcomes, order, periods,
-// objections, comparison flags, completion). `completion` is completed_day, else today; kNoDay
-// when neither is known.
-void CheckProcedure(const Review& review, int32_t completion, std::vector<Unmet>* unmet);
+// objections, comparison flags, completion, nothing after today). `completion` is completed_day,
+// else today; kNoDay when neither is known. `today` may be kNoDay (then no date is "future").
+void CheckProcedure(const Review& review, int32_t completion, int32_t today,
+                    std::vector<Unmet>* unmet);
 
 // "Chinese (English)".
 inline Unmet MakeUnmet(const char* code, const std::string& zh, const std::string& en) {

@@ -150,9 +150,23 @@ void CheckComparison(const Review& r, std::vector<Unmet>* unmet) {
 
 }  // namespace
 
-void CheckProcedure(const Review& review, int32_t completion, std::vector<Unmet>* unmet) {
+void CheckProcedure(const Review& review, int32_t completion, int32_t today,
+                    std::vector<Unmet>* unmet) {
   const std::vector<Step> steps = StepsOf(review);
   CheckPresenceAndOutcomes(steps, unmet);
+  if (today != kNoDay) {
+    // A step dated in the future has not happened: its waiting period proves nothing yet.
+    for (const Step& s : steps) {
+      if (s.day != kNoDay && s.day > today) {
+        unmet->push_back(MakeUnmet(kUnmetStepInFuture, std::string(s.zh) + "日期晚于今天",
+                                   std::string(s.field) + " is dated after today"));
+      }
+    }
+    if (review.completed_day != kNoDay && review.completed_day > today) {
+      unmet->push_back(
+          MakeUnmet(kUnmetStepInFuture, "办结日期晚于今天", "completion is dated after today"));
+    }
+  }
   if (review.transition != Transition::kRemoval && review.assessment1_day != kNoDay &&
       !review.household_acknowledged) {
     // seeds/000: 经...核实、贫困户认可，在村内进行第一次公示.

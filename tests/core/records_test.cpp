@@ -208,6 +208,52 @@ TEST_CASE("deleted records leave the list and refuse edits", "[core][record]") {
   CHECK(store->GetRecord(RecordId{}).status().code() == Code::kNotFound);
 }
 
+TEST_CASE("Amend writes several records in one transaction, keeping each one's state",
+          "[core][record]") {
+  StoreFixture fx;
+  auto store = fx.Open();
+  REQUIRE(store->InstallForm(FormJson(R"json({
+    "formId": "plain", "version": "1",
+    "fields": [
+      {"name": "n", "type": "INTEGER", "required": "true()", "constraint": ". < 10"},
+      {"name": "note", "type": "TEXT"}
+    ]
+})json")).ok());
+  const RecordId done = store->CreateRecord("plain", "", {Edit::Set("n", Int(1))}, true).value();
+  const RecordId draft = store->CreateRecord("plain", "", {}).value();
+  REQUIRE(store->GetRecord(done)->state == RecordState::kFinalized);
+
+  auto reports = store->Amend({{done, {Edit::Set("note", Text("已办理"))}},
+                               {draft, {Edit::Set("note", Text("草稿"))}}});
+  REQUIRE(reports.ok());
+  REQUIRE(reports->size() == 2);
+  CHECK((reports->at(0).ok() && reports->at(1).ok()));
+  CHECK(store->GetRecord(done)->state == RecordState::kFinalized);  // never a draft on the way
+  CHECK(store->GetRecord(done)->Get("note")->text() == "已办理");
+  CHECK(store->GetRecord(draft)->state == RecordState::kDraft);
+  CHECK(store->GetRecord(draft)->Get("note")->text() == "草稿");
+
+  // A finalized record that would fail validation: nothing of either write lands.
+  reports = store->Amend({{draft, {Edit::Set("note", Text("不该写入"))}},
+                          {done, {Edit::Set("n", Int(12))}}});
+  REQUIRE(reports.ok());
+  CHECK(reports->at(0).ok());
+  REQUIRE(reports->at(1).errors.size() == 1);
+  CHECK(reports->at(1).errors[0].path == "n");
+  CHECK(store->GetRecord(draft)->Get("note")->text() == "草稿");
+  CHECK(store->GetRecord(done)->Get("n")->integer() == 1);
+
+  // A refused edit or a deleted record: an error, and nothing written.
+  auto refused = store->Amend({{draft, {Edit::Set("note", Text("x"))}},
+                               {done, {Edit::Set("n", Text("not a number"))}}});
+  CHECK(refused.status().code() == Code::kInvalidArgument);
+  CHECK(store->GetRecord(draft)->Get("note")->text() == "草稿");
+  REQUIRE(store->DeleteRecord(draft).ok());
+  auto gone = store->Amend({{done, {Edit::Set("note", Text("y"))}}, {draft, {}}});
+  CHECK(gone.status().code() == Code::kFailedPrecondition);
+  CHECK(store->GetRecord(done)->Get("note")->text() == "已办理");
+}
+
 TEST_CASE("moving a draft to a newer form version reports every value it drops",
           "[core][record][migration]") {
   StoreFixture fx;

@@ -300,5 +300,36 @@ TEST_CASE("DuplicatePeople names each shared member, by position when unnamed", 
   CHECK(DuplicatePeople(h, {other}).size() == 1);
 }
 
+TEST_CASE("nothing dated after today counts, and an empty household is not included",
+          "[rules]") {
+  const Review r = CompleteReview(Transition::kExit);
+  const Household h = GoodHousehold(kStatusPoor);
+  // Completed and notified "tomorrow": the waiting periods prove nothing yet.
+  TransitionCheck check =
+      CheckTransition(h, r, PovertyLines::BuiltIn(), r.completed_day - 1, TransitionContext{});
+  REQUIRE(Codes(check.unmet) == Codes_{kUnmetStepInFuture, kUnmetStepInFuture});
+  CHECK(check.unmet[0].message == "告知日期晚于今天 (notification is dated after today)");
+  CHECK(check.unmet[1].message == "办结日期晚于今天 (completion is dated after today)");
+  CHECK(CheckTransition(h, r, PovertyLines::BuiltIn(), r.completed_day, TransitionContext{}).ok());
+
+  Household empty = HouseholdFor(Transition::kNewInclusion, "");
+  for (Member& m : empty.members) m.change = kChangeDeath;
+  check = CheckTransition(empty, CompleteReview(Transition::kNewInclusion), PovertyLines::BuiltIn(),
+                          Today(), TransitionContext{});
+  CHECK(Codes(check.unmet) == Codes_{kUnmetHouseholdEmpty});
+}
+
+TEST_CASE("an ID written with a lower-case x is the same person", "[rules]") {
+  Household h = PoorHousehold("");
+  Household other = OtherHousehold();
+  std::string upper = h.members[0].id_number;
+  upper.back() = 'X';
+  std::string lower = upper;
+  lower.back() = 'x';
+  h.members[0].id_number = lower;
+  other.members[0].id_number = upper;
+  CHECK(Codes(DuplicatePeople(h, {other})).size() == 2);  // the spouse and the head
+}
+
 }  // namespace
 }  // namespace doorstep::registry

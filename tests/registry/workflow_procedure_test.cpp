@@ -315,9 +315,10 @@ TEST_CASE("an open review is measured on today", "[rules]") {
   r.completed_day = kNoDay;
   r.notification_day = r.announcement_start + 5;
   CHECK(CheckReview(r, r.announcement_start + 5).ok());
-  // Today before the notification: the period is not over and the household not yet notified.
+  // Today before the notification: it has not happened, the period is not over and the
+  // household not yet notified.
   CHECK(Codes(CheckReview(r, r.announcement_start + 4).unmet) ==
-        Codes_{kUnmetAnnouncementPeriodNotOver, kUnmetStepOutOfOrder});
+        Codes_{kUnmetStepInFuture, kUnmetAnnouncementPeriodNotOver, kUnmetStepOutOfOrder});
   // Neither completion nor today known: the period cannot be shown to be over.
   CHECK(Codes(CheckReview(r, kNoDay).unmet) == Codes_{kUnmetAnnouncementPeriodNotOver});
 }

@@ -296,6 +296,28 @@ Status Store::Reopen(const RecordId& id) {
   return txn->Commit();
 }
 
+Result<std::vector<ValidationReport>> Store::Amend(const std::vector<RecordEdits>& writes) {
+  DS_RETURN_IF_ERROR(impl_->RequireAuthor());
+  DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(*impl_->db));
+  std::vector<ValidationReport> reports(writes.size());
+  bool invalid = false;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(writes[i].id));
+    if (rec.deleted) {
+      return Status(Code::kFailedPrecondition, "record is deleted", writes[i].id.ToString());
+    }
+    const bool finalized = rec.state == RecordState::kFinalized;
+    auto applied = impl_->ApplyEdits(rec, writes[i].edits, finalized, &reports[i]);
+    if (!applied.ok()) {
+      if (applied.status().code() != Code::kValidation) return applied.status();  // rolled back
+      invalid = true;  // go on: every record's report at once
+    }
+  }
+  if (invalid) return reports;  // rolled back
+  DS_RETURN_IF_ERROR(txn->Commit());
+  return reports;
+}
+
 Status Store::DeleteRecord(const RecordId& id) {
   DS_ASSIGN_OR_RETURN(auto txn, store::Txn::Begin(*impl_->db));
   DS_ASSIGN_OR_RETURN(LoadedRecord rec, impl_->Load(id));

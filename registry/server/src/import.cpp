@@ -122,6 +122,10 @@ class Importer {
     DS_RETURN_IF_ERROR(temp_->SetAuthor(Author{kImportDeviceId, kImportDeviceId}));
     std::set<std::string> installed;
     std::vector<Prepared> prepared;
+    // People who left a household in this group are free before any row is checked.
+    for (const ExportRow* row : group) {
+      if (const auto* h = std::get_if<Household>(&row->row)) people_.Release(*h);
+    }
     for (const ExportRow* row : group) {
       const int64_t now = service_.clock().NowMs();
       clock_.now_ms = now;

@@ -5,12 +5,14 @@
 
 #include "doorstep/core/path.h"
 #include "doorstep/registry/records.h"
+#include "doorstep/registry/resident_id.h"
 
 namespace doorstep::registry {
 namespace {
 
 struct Fields {
   std::string household_no, head_name, status;
+  bool deleted = false;
   std::map<std::string, std::string> member_id;      // instance -> ID number
   std::map<std::string, std::string> member_change;  // instance -> change
 };
@@ -30,6 +32,10 @@ Result<PeopleIndex> PeopleIndex::FromServer(sync::server::SyncService& service) 
   for (const std::string& scope : scopes) {
     DS_RETURN_IF_ERROR(service.store().ForEachLiveField(
         scope, [&](const sync::server::FieldRow& f) {
+          if (f.path == kMetaDeleted) {
+            records[f.record_id].deleted = f.value.has_flag() && f.value.flag();
+            return;
+          }
           auto path = FieldPath::Parse(f.path);
           if (!path.ok()) return;
           const std::string& leaf = path->leaf();
@@ -50,14 +56,15 @@ Result<PeopleIndex> PeopleIndex::FromServer(sync::server::SyncService& service) 
         }));
   }
   for (const auto& [id, r] : records) {
-    if (r.household_no.empty() || !IsRegisteredStatus(r.status)) continue;
+    if (r.deleted || r.household_no.empty() || !IsRegisteredStatus(r.status)) continue;
     for (const auto& [instance, number] : r.member_id) {
       const auto change = r.member_change.find(instance);
       if (number.empty() ||
           (change != r.member_change.end() && IsDecreaseChange(change->second))) {
         continue;
       }
-      index.by_id_number_.emplace(number, Entry{id.ToString(), r.household_no, r.head_name});
+      index.by_id_number_.emplace(NormalizedResidentId(number),
+                                  Entry{id.ToString(), r.household_no, r.head_name});
     }
   }
   return index;
@@ -70,7 +77,7 @@ std::vector<std::pair<size_t, PeopleIndex::Entry>> PeopleIndex::Conflicts(
   for (size_t i = 0; i < h.members.size(); ++i) {
     const Member& m = h.members[i];
     if (!m.Active() || m.id_number.empty()) continue;
-    auto [begin, end] = by_id_number_.equal_range(m.id_number);
+    auto [begin, end] = by_id_number_.equal_range(NormalizedResidentId(m.id_number));
     for (auto it = begin; it != end; ++it) {
       if (it->second.household_id == h.id || it->second.household_no == h.household_no) continue;
       out.emplace_back(i, it->second);
@@ -86,7 +93,21 @@ void PeopleIndex::Put(const Household& h) {
   if (!IsRegisteredStatus(h.status)) return;
   for (const Member& m : h.members) {
     if (!m.Active() || m.id_number.empty()) continue;
-    by_id_number_.emplace(m.id_number, Entry{h.id, h.household_no, h.head_name});
+    by_id_number_.emplace(NormalizedResidentId(m.id_number),
+                          Entry{h.id, h.household_no, h.head_name});
+  }
+}
+
+void PeopleIndex::Release(const Household& h) {
+  std::set<std::string> kept;
+  if (IsRegisteredStatus(h.status)) {
+    for (const Member& m : h.members) {
+      if (m.Active() && !m.id_number.empty()) kept.insert(NormalizedResidentId(m.id_number));
+    }
+  }
+  for (auto it = by_id_number_.begin(); it != by_id_number_.end();) {
+    const bool gone = it->second.household_id == h.id && kept.count(it->first) == 0;
+    it = gone ? by_id_number_.erase(it) : std::next(it);
   }
 }
 

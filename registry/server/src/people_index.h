@@ -1,7 +1,8 @@
 // Who is registered where: the resident IDs of the active members of every non-removed household
 // on the server, so an import refuses a person who already belongs to another household
-// (一人多户, 重复识别; docs/registry.md). Built once per import from the server's live fields,
-// then kept up to date with each household the import accepts.
+// (一人多户, 重复识别; docs/registry.md). Built once per import from the server's live fields
+// (deleted records left out), then kept up to date with each household the import accepts. IDs
+// are compared normalised (NormalizedResidentId: "x" = "X").
 //
 // Nothing here is logged; the IDs stay in memory for the length of the import.
 //
@@ -35,6 +36,10 @@ class PeopleIndex {
 
   // Replaces whatever the index held for h.id by h's active members (nothing when removed).
   void Put(const Household& h);
+  // Drops the people h.id no longer holds (members who left, everybody when removed) and adds
+  // nobody: run over a whole group before checking it, so a move recorded in a file is seen
+  // whichever household's row comes first.
+  void Release(const Household& h);
 
  private:
   std::multimap<std::string, Entry> by_id_number_;

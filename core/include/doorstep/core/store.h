@@ -332,6 +332,17 @@ class Store {
   Result<ValidationReport> Finalize(const RecordId& id);
   // Finalized -> draft, for a correction.
   Status Reopen(const RecordId& id);
+  // Edits of several records in ONE transaction, each record keeping its state: a draft gets its
+  // edits as Apply does; a finalized record is validated again with them, as Finalize does, and
+  // stays finalized (Reopen + Apply + Finalize, atomic: an interruption never leaves it a draft
+  // or half the records written). When a finalized record fails validation nothing is written and
+  // the reports (one per write, in order) say why; any other refusal (a deleted record, a refused
+  // edit) is returned as the error and nothing is written either.
+  struct RecordEdits {
+    RecordId id;
+    std::vector<Edit> edits;
+  };
+  Result<std::vector<ValidationReport>> Amend(const std::vector<RecordEdits>& writes);
   // Marks the record deleted (a tombstone that syncs).
   Status DeleteRecord(const RecordId& id);
 

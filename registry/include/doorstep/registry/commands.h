@@ -66,15 +66,16 @@ struct TransitionRequest {
 
 // Checks a status transition against its records, evidence and procedure (workflow.h, with the
 // store's registry as context: exit verifications, duplicate people) and, when every requirement
-// holds, applies it: first the review records applied_date, applied_by (and duplicate_override)
-// outside the team leader's signature, then the household gets the new status (poverty_status,
-// status_year, lifted_year; a new inclusion also identification_year, identification_standard and
-// poverty_line). Each record is written in one transaction (a finalized record is reopened and
-// finalized again); a run interrupted between the two is finished by running it again. A review
-// already applied is reported and changes nothing. A review of a missed household (漏评, no
-// household_ref) finds the household record by its household number: the household must have been
-// surveyed first. Prints every unmet requirement otherwise. Returns whether the transition was
-// (or, in a dry run, would be) applied.
+// holds, applies it in ONE transaction (Store::Amend): the review records applied_date,
+// applied_by (and duplicate_override) outside the team leader's signature, and the household gets
+// the new status (poverty_status, status_year, lifted_year; a new inclusion also
+// identification_year, identification_standard and poverty_line), each record keeping its state
+// (a finalized one is validated again and stays finalized). When the household record would not
+// validate under its new status nothing is written and the errors are printed. A review already
+// applied is reported and changes nothing, even when a later review has moved the household on.
+// A review of a missed household (漏评, no household_ref) finds the household record by its
+// household number: the household must have been surveyed first. Prints every unmet requirement
+// otherwise. Returns whether the transition was (or, in a dry run, would be) applied.
 Result<bool> RunTransition(Store& store, const TransitionRequest& request, std::ostream& out);
 
 // Returns the number of problems found (the command's exit status may depend on it).

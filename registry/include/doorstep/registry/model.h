@@ -274,6 +274,7 @@ struct Review {
   SignatureState team_leader_signature = SignatureState::kMissing;
   int32_t applied_day = kNoDay;  // `doorstep transition` applied it
   std::string applied_by;
+  std::string duplicate_override;  // the reviewer's reason to apply despite 一人多户
 };
 
 // 识别不精准户调查核定登记表: a review of whether a household was identified correctly.

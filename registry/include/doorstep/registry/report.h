@@ -39,11 +39,12 @@ struct VillageReport {
   StatusCount lifted_this_year;    // status lifted and lifted_year == year
   StatusCount returned_this_year;  // status returned and status_year == year
   StatusCount removed_this_year;   // status removed and status_year == year
-  // Of the returns: households with a confirmed wrong-exit (错退) review of `year`, i.e. found by a
-  // review rather than reported through the village's own procedure.
+  // Of returned_this_year: households with a confirmed wrong-exit (错退) review of `year`, i.e.
+  // found by a review rather than reported through the village's own procedure. Reviews count
+  // once per household and kind (two reviews of one household are one case).
   StatusCount returned_by_review;
-  StatusCount missed;  // 漏评: confirmed "missed" reviews of `year` (people from the household
-                       // when registered, else the review's count)
+  StatusCount missed;  // 其中漏评: of new_this_year, households a confirmed "missed" review of
+                       // `year` names (by record, else by household number)
   // 拟: open status reviews of `year` in procedure on `as_of` (assessed, not rejected, not yet
   // completed), by transition: households and the active members of their households.
   StatusCount proposed_exit, proposed_new, proposed_return, proposed_removal;

@@ -55,4 +55,8 @@ int AgeFromResidentId(const std::string& id, int32_t on_day);
 // 71 (Taiwan), 81 (Hong Kong), 82 (Macao). Used for the IDs and for the poverty-line table keys.
 bool IsProvinceCode(std::string_view two_digits);
 
+// The ID as a comparison key: ASCII letters upper-cased (the check character is written "x" as
+// often as "X"), so two spellings of one person's ID compare equal.
+std::string NormalizedResidentId(const std::string& id);
+
 }  // namespace doorstep::registry

@@ -25,6 +25,9 @@
 //       -> notice1 (7 days) -> township_review 乡镇审核 -> notice2 (7 days) -> county_review 县复审
 //       -> comparison 信息比对 (departments recorded) -> feedback 反馈村户 (when something was
 //       found) -> assessment2 -> announcement (5 days) -> notification
+// No step and no completion may be dated after `today` (when known): a waiting period is over
+// only when it is (step_in_future). A new inclusion or a return needs at least one active member
+// (household_empty).
 // Assessments and reviews must be approved (a rejected one blocks); except for a removal the
 // household must have acknowledged the assessment (贫困户认可); dates may not decrease along the
 // steps; nothing after a notice may happen before notice start + 7 days, and nothing after the
@@ -76,6 +79,8 @@ inline constexpr const char* kUnmetExitVerificationMissing = "exit_verification_
 inline constexpr const char* kUnmetDuplicatePerson = "duplicate_person";
 inline constexpr const char* kUnmetRecordNotFinalized = "record_not_finalized";
 inline constexpr const char* kUnmetReviewUnsigned = "review_unsigned";
+inline constexpr const char* kUnmetStepInFuture = "step_in_future";
+inline constexpr const char* kUnmetHouseholdEmpty = "household_empty";
 // Member changes.
 inline constexpr const char* kUnmetChangeDateMissing = "change_date_missing";
 inline constexpr const char* kUnmetChangeDateInFuture = "change_date_in_future";
