@@ -9,16 +9,6 @@
 namespace doorstep::registry {
 namespace {
 
-const char* StatusTitle(const std::string& status) {
-  if (status == kStatusNew) return "新纳入";
-  if (status == kStatusPoor) return "未脱贫";
-  if (status == kStatusLifted) return "已脱贫";
-  if (status == kStatusReturned) return "返贫";
-  if (status == kStatusRemoved) return "清退";
-  if (status == kStatusCandidate) return "待识别";
-  return "未登记";
-}
-
 // The household a review is about: its record, or for a missed household (漏评) the record of
 // its household number.
 Result<const Household*> FindHousehold(const Township& registry, const Review& review) {

@@ -114,6 +114,31 @@ bool IsRegisteredStatus(const std::string& status) {
   return IsPoorStatus(status) || status == kStatusLifted;
 }
 
+const char* StatusTitle(const std::string& status) {
+  if (status.empty()) return "未登记";
+  if (status == kStatusNew) return "新纳入";
+  if (status == kStatusPoor) return "未脱贫";
+  if (status == kStatusLifted) return "已脱贫";
+  if (status == kStatusReturned) return "返贫";
+  if (status == kStatusRemoved) return "清退";
+  if (status == kStatusCandidate) return "待识别";
+  return "未知状态";
+}
+
+const char* TransitionTitle(Transition t) {
+  switch (t) {
+    case Transition::kNewInclusion:
+      return "新纳入";
+    case Transition::kExit:
+      return "脱贫退出";
+    case Transition::kReturn:
+      return "返贫";
+    case Transition::kRemoval:
+      return "清退";
+  }
+  return "?";
+}
+
 const char* TransitionName(Transition t) {
   switch (t) {
     case Transition::kNewInclusion:

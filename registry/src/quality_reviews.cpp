@@ -57,34 +57,11 @@ bool Registered(const Index& index, const std::string& id, const std::string& no
   return false;
 }
 
-const char* StatusTitle(const std::string& status) {
-  if (status == kStatusNew) return "新纳入";
-  if (status == kStatusPoor) return "未脱贫";
-  if (status == kStatusReturned) return "返贫";
-  if (status == kStatusLifted) return "已脱贫";
-  if (status == kStatusRemoved) return "已清退";
-  return "未填";
-}
-
 const char* KindTitle(const std::string& kind) {
   if (kind == "wrong_inclusion") return "错评";
   if (kind == "wrong_exit") return "错退";
   if (kind == "missed") return "漏评";
   return "识别不精准";
-}
-
-const char* TransitionTitle(Transition t) {
-  switch (t) {
-    case Transition::kNewInclusion:
-      return "新纳入";
-    case Transition::kExit:
-      return "脱贫退出";
-    case Transition::kReturn:
-      return "返贫";
-    case Transition::kRemoval:
-      return "清退";
-  }
-  return "动态调整";
 }
 
 // The `comparison_flag` choice labels of the status_review form.

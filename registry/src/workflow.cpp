@@ -13,31 +13,6 @@ namespace {
 
 using workflow_internal::MakeUnmet;
 
-const char* StatusZh(const std::string& status) {
-  if (status.empty()) return "未登记";
-  if (status == kStatusCandidate) return "待识别";
-  if (status == kStatusNew) return "新纳入";
-  if (status == kStatusPoor) return "未脱贫";
-  if (status == kStatusLifted) return "已脱贫";
-  if (status == kStatusReturned) return "返贫";
-  if (status == kStatusRemoved) return "清退";
-  return "未知状态";
-}
-
-const char* TransitionZh(Transition t) {
-  switch (t) {
-    case Transition::kNewInclusion:
-      return "新纳入";
-    case Transition::kExit:
-      return "脱贫退出";
-    case Transition::kReturn:
-      return "返贫";
-    case Transition::kRemoval:
-      return "清退";
-  }
-  return "?";
-}
-
 // 2736 -> "2736", 2736.5 -> "2736.50".
 std::string Yuan(double v) {
   char buf[32];
@@ -264,8 +239,8 @@ TransitionCheck CheckTransition(const Household& household, const Review& review
   if (!TransitionAllowedFrom(household.status, review.transition)) {
     check.unmet.push_back(MakeUnmet(
         kUnmetStatusNotAllowed,
-        std::string("当前状态“") + StatusZh(household.status) + "”不能办理" +
-            TransitionZh(review.transition),
+        std::string("当前状态“") + StatusTitle(household.status) + "”不能办理" +
+            TransitionTitle(review.transition),
         "status \"" + household.status + "\" does not allow " + TransitionName(review.transition)));
   }
   CheckEvidence(household, review, lines, context, &check.unmet);

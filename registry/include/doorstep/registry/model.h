@@ -212,6 +212,10 @@ enum class Transition {
   kRemoval,       // 清退: any registered status -> removed
 };
 const char* TransitionName(Transition t);  // new_inclusion, exit, return, removal
+// Chinese titles for messages and pages: 新纳入, 未脱贫, 已脱贫, 返贫, 清退, 待识别; 未登记 for
+// "", 未知状态 otherwise. TransitionTitle: 新纳入, 脱贫退出, 返贫, 清退.
+const char* StatusTitle(const std::string& status);
+const char* TransitionTitle(Transition t);
 std::optional<Transition> ParseTransition(const std::string& name);
 
 // Comparison results from other departments (比对), imported as flags for the second assessment.
